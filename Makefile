@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: install install-dev run serve test lint format migrations-check messages messages-check browser lighthouse bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## Serve the site on http://127.0.0.1:8000 with an embedded SQLite database (development).
+run: install
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) createcachetable
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+## Production-like: DEBUG off, hashed and compressed static files, gunicorn. Needs SECRET_KEY.
+serve: install
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
+	$(BIN)/gunicorn clinic_site.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: install-dev browser
+	DEBUG=1 $(MANAGE) check --fail-level WARNING
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Debian's Chromium, which the browser tests drive (Playwright's own download cannot work here).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  { echo "No browser: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH) and try again."; exit 1; }; }
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Clinic(models.Model):
+    """Who the practice is: the one row every page's header, home page and e-mails read.
+
+    The code knows no clinic; another practice edits this row (and its offices and
+    articles) in admin and runs the same code.
+    """
+
+    name = models.CharField(_("name"), max_length=120, help_text="As patients know the practice.")
+    physician = models.CharField(
+        _("physician"), max_length=120, blank=True, help_text='With credentials, e.g. "Atur Kasha, DO".'
+    )
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text="Two or three sentences for the home page, in plain words."
+    )
+    introduction_es = models.TextField(
+        _("introduction (Spanish)"), blank=True, help_text="The same introduction in Spanish."
+    )
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinic")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def load(cls):
+        return cls.objects.order_by("pk").first() or cls(name="")

@@ -1,0 +1,19 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class PageSitemap(Sitemap):
+    """The site's fixed pages; each app lists its own objects in its sitemaps module."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        return ["home", "appointments:request", "privacy"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {"pages": PageSitemap}

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .sitemaps import sitemaps
+
+# Patient-facing pages: English at the paths in PRODUCT.md, Spanish under /es/.
+urlpatterns = i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("articles/", include("articles.urls")),
+    path("locations/", include("locations.urls")),
+    path("appointments/", include("appointments.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler404 = "clinic_site.views.page_not_found"
+handler500 = "clinic_site.views.server_error"

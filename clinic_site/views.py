@@ -1,0 +1,64 @@
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "privacy.html"
+    extra_context = {"retention_days": settings.APPOINTMENT_RETENTION_DAYS}
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("health check: database unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def render_error_page(request, template_name, status):
+    """Error pages show the offices' phones; the context processor falls back on the last
+    copy it read when the database does not answer."""
+    response = render(request, template_name, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_not_found(request, exception):
+    return render_error_page(request, "404.html", 404)
+
+
+def server_error(request):
+    return render_error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    return render_error_page(request, "403_csrf.html", 403)
+
+
+def service_unavailable(request):
+    response = render_error_page(request, "503.html", 503)
+    response["Retry-After"] = "60"
+    return response

@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "clinic.example",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, env):
+    # The real settings module, without anything the test settings put in the environment.
+    test_only = {"SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "PLAIN_STATIC_STORAGE", "ALLOWED_HOSTS"}
+    base = {k: v for k, v in os.environ.items() if k not in test_only}
+    base["DJANGO_SETTINGS_MODULE"] = "clinic_site.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_secret_key_stops_with_one_clear_line():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "SECRET_KEY is not set: export SECRET_KEY=<a long random string> (or DEBUG=1 for development)."
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_needs_no_configuration():
+    result = manage("check", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
