@@ -1,6 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.functional import SimpleLazyObject
 
 from locations.models import Location
@@ -37,3 +41,30 @@ def clinic(request):
     Lazy, so a response that never renders them (a redirect) costs no query.
     """
     return {"clinic": SimpleLazyObject(load_clinic), "offices": SimpleLazyObject(load_offices)}
+
+
+def languages(request):
+    """The same page in each language: the visible switch and the hreflang alternates.
+
+    Plain links rather than Django's set_language form, so the switch works without
+    JavaScript and sets no cookie on public pages. A visitor whose browser prefers another
+    language than the page's is offered that language (never redirected).
+    """
+    current = translation.get_language()
+    path = request.get_full_path()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                # Each language named in itself, as a patient looking for it recognises it.
+                "name": capfirst(translation.get_language_info(code)["name_local"]),
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "is_current": code == current,
+            }
+        )
+    preferred = translation.get_language_from_request(request, check_path=False)
+    offer = next((link for link in links if link["code"] == preferred and not link["is_current"]), None)
+    return {"language_links": links, "language_offer": offer}

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "clinic_site.context_processors.clinic",
+                "clinic_site.context_processors.languages",
             ],
         },
     },
