@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run serve test lint format migrations-check messages messages-check browser lighthouse bench clean
+.PHONY: install install-dev run serve test test-tools lint format migrations-check messages lighthouse bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,16 +38,23 @@ serve: install
 	$(BIN)/gunicorn clinic_site.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: install-dev browser
+test: install-dev test-tools
 	DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Debian's Chromium, which the browser tests drive (Playwright's own download cannot work here).
-browser:
-	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
-	  { echo "No browser: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH) and try again."; exit 1; }; }
+## Debian's Chromium, which the browser tests drive (Playwright's own download cannot work
+## here), and GNU gettext, which checks the Spanish catalogue.
+test-tools:
+	@{ test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" && command -v msgfmt >/dev/null; } || { \
+	  echo "Installing Debian's chromium and gettext for the tests (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null) || \
+	  { echo "Missing tools: run 'sudo apt-get install chromium gettext' (or set CHROMIUM_PATH) and try again."; exit 1; }; }
+
+## Refresh the Spanish catalogue after changing English strings, then translate and compile.
+messages: install
+	DEBUG=1 $(MANAGE) makemessages -l es --no-obsolete --ignore='tests/*' --ignore='.venv/*' --ignore='bench/*'
+	DEBUG=1 $(MANAGE) compilemessages -l es
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -59,6 +66,14 @@ format: install-dev
 
 migrations-check: install
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+## Lighthouse 12 (mobile) on the production-like server: four scores and bytes per page. Needs npm.
+lighthouse: install
+	bench/lighthouse.sh
+
+## Throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests; see bench/RESULTS.md.
+bench: install-dev
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,7 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
+from .feeds import ArticleFeed
 
 app_name = "articles"
 
-# Placeholder until the articles issue lands.
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="list")]
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="list"),
+    # Before the slug pattern, so "feed" is never taken for an article.
+    path("feed/", ArticleFeed(), name="feed"),
+    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+]

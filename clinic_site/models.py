@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +27,13 @@ class Clinic(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_introduction(self):
+        """The Spanish introduction on Spanish pages when there is one, else the English."""
+        if get_language() == "es" and self.introduction_es:
+            return self.introduction_es
+        return self.introduction
 
     @classmethod
     def load(cls):

@@ -297,5 +297,8 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        # At DEBUG the template engine logs each missing variable with a repr of the whole
+        # context: the patient's form answers and the CSRF token. Never below INFO.
+        "django.template": {"level": "INFO"},
     },
 }

@@ -1,6 +1,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from articles.sitemaps import ArticleSitemap
+from locations.sitemaps import LocationSitemap
+
 
 class PageSitemap(Sitemap):
     """The site's fixed pages; each app lists its own objects in its sitemaps module."""
@@ -16,4 +19,4 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
-sitemaps = {"pages": PageSitemap}
+sitemaps = {"pages": PageSitemap, "locations": LocationSitemap, "articles": ArticleSitemap}

@@ -5,14 +5,22 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
+
+from articles.models import Article
 
 logger = logging.getLogger(__name__)
 
 
+# The offices' "Open now" lines go stale: keep the home page at most a minute anywhere.
+@method_decorator(cache_control(max_age=60), name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, latest_articles=Article.objects.published()[:3])
 
 
 class PrivacyView(TemplateView):

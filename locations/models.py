@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,8 +9,18 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 class LocationQuerySet(models.QuerySet):
     def for_display(self):
-        """Offices in display order with everything their hours need, in three queries."""
-        return self.order_by("display_order", "name").prefetch_related("weekly_hours", "special_dates")
+        """Offices in display order with everything their hours need, in three queries.
+
+        Only special dates from today on are fetched: past closures pile up over the years and
+        no page shows them, so the query stays small however long the site runs.
+        """
+        # Imported here because the hours rules import this module's DayKind.
+        from .hours import clinic_today
+
+        upcoming = SpecialDate.objects.filter(date__gte=clinic_today()).order_by("date", "opens")
+        return self.order_by("display_order", "name").prefetch_related(
+            "weekly_hours", models.Prefetch("special_dates", queryset=upcoming)
+        )
 
     def taking_requests(self):
         return self.filter(accepts_requests=True)
@@ -22,9 +34,7 @@ class Location(models.Model):
     city = models.CharField(_("city"), max_length=100)
     state = models.CharField(_("state"), max_length=2, help_text="Two-letter code, e.g. TX.")
     postal_code = models.CharField(_("ZIP code"), max_length=10)
-    phone = models.CharField(
-        _("phone"), max_length=20, help_text="As patients should read it, e.g. 915-260-4598."
-    )
+    phone = models.CharField(_("phone"), max_length=20, help_text="As patients should read it, e.g. 915-260-4598.")
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
     accepts_requests = models.BooleanField(
         _("takes appointment requests"), default=True, help_text="Offer this office on the request form."
@@ -47,6 +57,18 @@ class Location(models.Model):
         super().clean()
         if self.phone and not PhoneNumber.from_string(self.phone, region="US").is_valid():
             raise ValidationError({"phone": _("Enter a valid phone number.")})
+
+    @property
+    def address_line(self):
+        """The postal address on one line, for map searches and structured data."""
+        street = f"{self.street_address}, {self.suite}" if self.suite else self.street_address
+        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+
+    @property
+    def directions_url(self):
+        """A plain link to a map search for the address. A link, never an embedded map: nothing
+        on our pages may load from another origin."""
+        return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": self.address_line})
 
     @property
     def phone_uri(self):

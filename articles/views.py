@@ -1,0 +1,58 @@
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView
+
+from .models import Article
+
+RELATED_ARTICLES = 3
+
+
+def can_preview_drafts(user):
+    return user.is_staff and user.has_perm("articles.view_article")
+
+
+class ArticleListView(ListView):
+    """Published articles, newest first. A page past the end or not a number is a 404."""
+
+    context_object_name = "articles"
+    paginate_by = 10
+    template_name = "articles/article_list.html"
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+
+class ArticleDetailView(DetailView):
+    """One article. Drafts (and articles dated in the future) are 404 for the public;
+    staff who may view articles in admin see them as a preview."""
+
+    context_object_name = "article"
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        if can_preview_drafts(self.request.user):
+            return Article.objects.all()
+        return Article.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context["related_articles"] = Article.objects.published().exclude(pk=article.pk)[:RELATED_ARTICLES]
+        # Without a Spanish version the /es/ page repeats the English text: point search
+        # engines at the English page rather than offering them a duplicate.
+        context["canonical_url"] = self.request.build_absolute_uri(article.get_url_in(article.language))
+        if article.language != translation.get_language():
+            context["english_url"] = article.get_url_in("en")
+        if article.has_spanish:
+            context["alternate_urls"] = {
+                "en": self.request.build_absolute_uri(article.get_url_in("en")),
+                "es": self.request.build_absolute_uri(article.get_url_in("es")),
+            }
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            # A preview is for the editor's eyes only: no shared cache may keep it.
+            add_never_cache_headers(response)
+        return response

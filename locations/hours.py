@@ -1,0 +1,230 @@
+"""The office-hours rules: the one place that answers "is it open, and when does it open next?"
+
+Every answer is in the clinic's own time zone (settings.TIME_ZONE, America/Denver), whatever
+the server process's TZ is. Hours rows hold wall-clock times in that zone.
+
+The functions read `location.weekly_hours.all()` and `location.special_dates.all()` and filter
+in Python, so a Location from `Location.objects.for_display()` (both prefetched) answers any
+number of questions without another query. Note that `for_display()` prefetches only special
+dates from today on: ask it about today and the future, not the past.
+
+Where the data holds more than one kind of row on one day (admin validation prevents it), the
+most cautious kind wins: closed, then by appointment, then open. Telling a patient to call is
+better than sending them to a locked door.
+"""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext
+
+from .models import DayKind
+
+# How far next_opening() looks ahead. An office closed longer than this is "Closed" with no date.
+LOOKAHEAD_DAYS = 60
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One date's hours at one office, after special dates have been applied."""
+
+    date: datetime.date
+    kind: str  # a DayKind value
+    intervals: tuple[tuple[datetime.time, datetime.time], ...] = ()  # sorted; () unless open
+    note: str = ""  # the special date's note for patients, if any
+    is_special: bool = False
+
+    @property
+    def is_open(self):
+        return self.kind == DayKind.OPEN
+
+    @property
+    def is_by_appointment(self):
+        return self.kind == DayKind.BY_APPOINTMENT
+
+    @property
+    def is_closed(self):
+        return self.kind == DayKind.CLOSED
+
+    @property
+    def text(self):
+        """The day's hours as patients read them: "8:00 AM - 5:00 PM", "By appointment only", "Closed"."""
+        if self.is_open:
+            return ", ".join(
+                gettext("%(opens)s - %(closes)s") % {"opens": format_time(opens), "closes": format_time(closes)}
+                for opens, closes in self.intervals
+            )
+        return str(DayKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    """An office's state at one moment, and the line that tells patients about it."""
+
+    state: str  # "open", "closed" or "by_appointment" (DayKind values)
+    text: str  # e.g. "Open now, closes 5:00 PM", in the active language
+    today: DayHours
+    next_opening: datetime.datetime | None = None  # only for "closed"; aware, clinic zone
+
+    @property
+    def is_open(self):
+        return self.state == DayKind.OPEN
+
+    @property
+    def is_by_appointment(self):
+        return self.state == DayKind.BY_APPOINTMENT
+
+    @property
+    def is_closed(self):
+        return self.state == DayKind.CLOSED
+
+
+def clinic_zone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def clinic_now():
+    """Now, aware, on the clinic's clock."""
+    return timezone.now().astimezone(clinic_zone())
+
+
+def clinic_today():
+    """Today's date in El Paso (it is already tomorrow in UTC every evening)."""
+    return clinic_now().date()
+
+
+def in_clinic_zone(moment):
+    """An aware datetime converted to the clinic's zone; a naive one is read as clinic wall time."""
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=clinic_zone())
+    return moment.astimezone(clinic_zone())
+
+
+def format_time(value):
+    """A time of day in the active language: "5:00 PM" in English."""
+    # Translators: a Django date format for times of day. English "g:i A" gives "5:00 PM";
+    # see https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date
+    return dateformat.time_format(value, pgettext("time of day format", "g:i A"))
+
+
+def hours_on(location, day):
+    """The hours of `location` on the date `day`: a special date if one exists, else the weekly
+    row(s) for that weekday; a day with no row at all is closed."""
+    special_rows = [row for row in location.special_dates.all() if row.date == day]
+    if special_rows:
+        note = " ".join(dict.fromkeys(row.note for row in special_rows if row.note))
+        return _day_from_rows(day, special_rows, note=note, is_special=True)
+    return regular_hours_on(location, day)
+
+
+def regular_hours_on(location, day):
+    """The weekly hours for `day`'s weekday, ignoring special dates."""
+    return _day_from_rows(day, [row for row in location.weekly_hours.all() if row.weekday == day.weekday()])
+
+
+def _day_from_rows(day, rows, note="", is_special=False):
+    kinds = {row.kind for row in rows}
+    for cautious_kind in (DayKind.CLOSED, DayKind.BY_APPOINTMENT):
+        if cautious_kind in kinds:
+            return DayHours(date=day, kind=cautious_kind, note=note, is_special=is_special)
+    intervals = tuple(
+        sorted((row.opens, row.closes) for row in rows if row.opens is not None and row.closes is not None)
+    )
+    kind = DayKind.OPEN if intervals else DayKind.CLOSED
+    return DayHours(date=day, kind=kind, intervals=intervals, note=note, is_special=is_special)
+
+
+def accepts_requests_on(location, day):
+    """Whether a patient may ask for an appointment on `day`: open and by-appointment days, not
+    closed days or closure dates. (Whether the office takes requests at all is
+    `Location.accepts_requests`, checked separately.)"""
+    return not hours_on(location, day).is_closed
+
+
+def week_hours(location, today):
+    """The seven days from `today` on (today first), for hours tables.
+
+    The next seven days rather than the calendar week, so every row is a day a patient can
+    still come, and upcoming closures (the only special dates prefetched) always show.
+    """
+    return [hours_on(location, today + datetime.timedelta(days=offset)) for offset in range(7)]
+
+
+def upcoming_special_days(location, today):
+    """The hours of every special date from `today` on, soonest first, one entry a date."""
+    dates = sorted({row.date for row in location.special_dates.all() if row.date >= today})
+    return [hours_on(location, day) for day in dates]
+
+
+def _wall_clock(day, time):
+    """The aware moment a wall-clock time on `day` happens in the clinic's zone.
+
+    A time skipped by the spring-forward change is moved to the same distance past the gap,
+    as clocks do.
+    """
+    naive_guess = datetime.datetime.combine(day, time, tzinfo=clinic_zone())
+    return naive_guess.astimezone(datetime.UTC).astimezone(clinic_zone())
+
+
+def _open_interval_at(day_hours, moment):
+    for opens, closes in day_hours.intervals:
+        if _wall_clock(day_hours.date, opens) <= moment < _wall_clock(day_hours.date, closes):
+            return opens, closes
+    return None
+
+
+def next_opening(location, moment):
+    """The start of the next open interval strictly after `moment` (aware, clinic zone), or None
+    if the office does not open within LOOKAHEAD_DAYS."""
+    moment = in_clinic_zone(moment)
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        day = moment.date() + datetime.timedelta(days=offset)
+        for opens, _closes in hours_on(location, day).intervals:
+            start = _wall_clock(day, opens)
+            if start > moment:
+                return start
+    return None
+
+
+def _opening_text(opening, today):
+    time = format_time(opening)
+    days_away = (opening.date() - today).days
+    if days_away == 0:
+        return gettext("Closed, opens today %(time)s") % {"time": time}
+    if days_away == 1:
+        return gettext("Closed, opens tomorrow %(time)s") % {"time": time}
+    if days_away < 7:
+        # Translators: Django date format for a weekday within the coming week, e.g. "Thursday".
+        day = dateformat.format(opening.date(), pgettext("opening weekday format", "l"))
+    else:
+        # Translators: Django date format for a date a week or more away, e.g. "Thursday, June 11".
+        day = dateformat.format(opening.date(), pgettext("opening date format", "l, F j"))
+    return gettext("Closed, opens %(day)s %(time)s") % {"day": day, "time": time}
+
+
+def status_at(location, moment):
+    """Whether `location` is open, closed or by appointment at `moment`, with the state line.
+
+    Closing time itself counts as closed (at 5:00 PM sharp the door is locked).
+    """
+    moment = in_clinic_zone(moment)
+    today = hours_on(location, moment.date())
+    if today.is_by_appointment:
+        return OfficeStatus(
+            state=DayKind.BY_APPOINTMENT,
+            text=gettext("By appointment only today: call %(phone)s") % {"phone": location.phone},
+            today=today,
+        )
+    interval = _open_interval_at(today, moment)
+    if interval is not None:
+        return OfficeStatus(
+            state=DayKind.OPEN,
+            text=gettext("Open now, closes %(time)s") % {"time": format_time(interval[1])},
+            today=today,
+        )
+    opening = next_opening(location, moment)
+    text = _opening_text(opening, moment.date()) if opening else gettext("Closed")
+    return OfficeStatus(state=DayKind.CLOSED, text=text, today=today, next_opening=opening)

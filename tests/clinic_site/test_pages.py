@@ -1,0 +1,64 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def hreflang_links(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+
+
+def test_home_page_introduces_the_clinic_and_offers_a_request(client):
+    html = client.get("/").content.decode()
+    assert "Desert West Vein &amp; Surgery Center" in html
+    assert "Atur Kasha, DO" in html
+    assert 'href="/appointments/request/"' in html
+    assert 'href="tel:+19152604598"' in html and 'href="tel:+19152604633"' in html
+
+
+def test_privacy_page_says_what_is_kept_and_for_how_long(client, settings):
+    html = client.get("/privacy/").content.decode()
+    assert "What the appointment request form collects" in html
+    assert f"{settings.APPOINTMENT_RETENTION_DAYS} days after it is closed" in html
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+def test_spanish_home_page_is_marked_spanish(client):
+    html = client.get("/es/").content.decode()
+    assert '<html lang="es">' in html
+
+
+def test_language_switch_keeps_the_patient_on_the_same_page(client):
+    english = client.get("/privacy/").content.decode()
+    assert 'href="/es/privacy/" hreflang="es" lang="es">Español</a>' in english
+    spanish = client.get("/es/privacy/").content.decode()
+    assert 'href="/privacy/" hreflang="en" lang="en">English</a>' in spanish
+
+
+def test_hreflang_alternates_point_at_each_other(client):
+    english = hreflang_links(client.get("/privacy/").content.decode())
+    spanish = hreflang_links(client.get("/es/privacy/").content.decode())
+    assert english == spanish == {
+        "en": "http://testserver/privacy/",
+        "es": "http://testserver/es/privacy/",
+        "x-default": "http://testserver/privacy/",
+    }
+
+
+def test_a_browser_that_prefers_spanish_is_offered_the_spanish_page(client):
+    html = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.5").content.decode()
+    assert re.search(r'class="language-offer[^"]*" lang="es"><a href="/es/privacy/"', html)
+
+
+def test_a_browser_that_prefers_english_is_not_offered_anything(client):
+    html = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "language-offer" not in html
