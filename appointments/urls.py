@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "appointments"
 
-# Placeholder until the appointments issue lands.
-urlpatterns = [path("request/", TemplateView.as_view(template_name="base.html"), name="request")]
+urlpatterns = [
+    path("request/", views.AppointmentRequestView.as_view(), name="request"),
+    path("request/received/", views.request_received, name="received"),
+]

@@ -14,7 +14,15 @@ PRODUCTION_ENV = {
 
 def manage(*args, env):
     # The real settings module, without anything the test settings put in the environment.
-    test_only = {"SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "PLAIN_STATIC_STORAGE", "ALLOWED_HOSTS"}
+    # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.)
+    test_only = {
+        "SECRET_KEY",
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "PLAIN_STATIC_STORAGE",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in test_only}
     base["DJANGO_SETTINGS_MODULE"] = "clinic_site.settings"
     return subprocess.run(

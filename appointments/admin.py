@@ -1,0 +1,338 @@
+"""The front desk's work queue. Staff read the patient's answers, call back, and record what
+happened; they never edit what the patient wrote. Bulk actions save row by row and write a
+history entry for each, since queryset.update() would leave no trace of who did what.
+"""
+
+import csv
+import datetime
+import logging
+
+import phonenumbers
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from locations.hours import clinic_now, clinic_today, in_clinic_zone
+
+from .models import (
+    REFERENCE_LENGTH,
+    AppointmentRequest,
+    ClosingReason,
+    Status,
+    normalize_reference,
+)
+
+logger = logging.getLogger(__name__)
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+PATIENT_ANSWERS = [
+    "first_name",
+    "last_name",
+    "phone_number",
+    "email",
+    "location",
+    "preferred_date",
+    "preferred_time",
+    "patient_kind",
+    "reason",
+    "message",
+    "contact_method",
+    "callback_language",
+    "language",
+    "consented_at",
+]
+RECORD = [
+    "reference_code",
+    "received",
+    "handled_by",
+    "first_contacted_at",
+    "closed_at",
+    "updated_at",
+    "staff_notified_at",
+    "receipt_sent_at",
+]
+
+
+def spreadsheet_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def clinic_datetime(moment):
+    return date_format(in_clinic_zone(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue (new after one business day)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
+class PreferredDateFilter(admin.SimpleListFilter):
+    """The preferred date looks ahead, unlike Django's date filter (today, past 7 days...)."""
+
+    title = "preferred date"
+    parameter_name = "preferred"
+
+    def lookups(self, request, model_admin):
+        return [("today", "Today"), ("tomorrow", "Tomorrow"), ("week", "Next 7 days"), ("past", "In the past")]
+
+    def queryset(self, request, queryset):
+        today = clinic_today()
+        ranges = {
+            "today": Q(preferred_date=today),
+            "tomorrow": Q(preferred_date=today + datetime.timedelta(days=1)),
+            "week": Q(preferred_date__gte=today, preferred_date__lt=today + datetime.timedelta(days=7)),
+            "past": Q(preferred_date__lt=today),
+        }
+        if self.value() in ranges:
+            return queryset.filter(ranges[self.value()])
+        return queryset
+
+
+class CloseRequestsForm(forms.Form):
+    closing_reason = forms.ChoiceField(label="Closing reason", choices=ClosingReason.choices)
+
+
+@admin.register(AppointmentRequest)
+class AppointmentRequestAdmin(admin.ModelAdmin):
+    # What the front desk triages by comes first, so it stays in view on a narrow screen.
+    list_display = [
+        "reference_code",
+        "status",
+        "overdue",
+        "received",
+        "waiting",
+        "patient_name",
+        "phone_number",
+        "location",
+        "preferred",
+    ]
+    list_display_links = ["reference_code", "patient_name"]
+    list_filter = [
+        "status",
+        "location",
+        OverdueFilter,
+        PreferredDateFilter,
+        ("created_at", admin.DateFieldListFilter),
+        "patient_kind",
+    ]
+    list_select_related = ["location"]
+    list_per_page = 50
+    # "50 results (Show all)" rather than a second count of the whole table on every page view,
+    # which grows with the table (bench/RESULTS.md).
+    show_full_result_count = False
+    search_fields = ["reference", "first_name", "last_name", "phone", "email"]
+    search_help_text = "Reference (with or without the dash), name, phone or email."
+    actions = ["mark_contacted", "mark_scheduled", "close_requests", "export_csv"]
+    fieldsets = [
+        ("Request", {"fields": ["reference_code", "received"]}),
+        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes"]}),
+        ("The patient's answers", {"fields": PATIENT_ANSWERS}),
+        ("Record", {"fields": RECORD[2:]}),
+    ]
+    readonly_fields = PATIENT_ANSWERS + RECORD
+
+    class Media:
+        css = {"all": ["appointments/admin.css"]}
+
+    # --- columns -------------------------------------------------------------------------
+
+    @admin.display(description="Reference", ordering="reference")
+    def reference_code(self, obj):
+        return obj.display_reference
+
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, obj):
+        return clinic_datetime(obj.created_at)
+
+    @admin.display(description="Patient", ordering="last_name")
+    def patient_name(self, obj):
+        return obj.patient_name
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_number(self, obj):
+        return obj.phone_display
+
+    @admin.display(description="Preferred", ordering="preferred_date")
+    def preferred(self, obj):
+        return f"{date_format(obj.preferred_date, 'D, M j')} · {obj.get_preferred_time_display()}"
+
+    @admin.display(description="Waiting")
+    def waiting(self, obj):
+        """How long the patient waited for a first contact, or has waited so far."""
+        if obj.first_contacted_at:
+            return timesince(obj.created_at, obj.first_contacted_at, depth=1)
+        if obj.status == Status.NEW:
+            return timesince(obj.created_at, clinic_now(), depth=2)
+        return "—"
+
+    @admin.display(description="Overdue")
+    def overdue(self, obj):
+        if obj.is_overdue():
+            # Text and symbol, not colour alone, so everyone sees it.
+            return format_html('<span class="overdue-badge">{}</span>', "⚠ Overdue")
+        return ""
+
+    # --- permissions and saving ---------------------------------------------------------
+
+    def has_add_permission(self, request):
+        # Requests come from patients through the form only.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and obj.status != Status.NEW:
+            obj.handled_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        exact = Q()
+        reference = normalize_reference(search_term)
+        if len(reference) == REFERENCE_LENGTH:
+            exact |= Q(reference=reference)
+        phone = self._phone_in(search_term)
+        if phone:
+            exact |= Q(phone=phone)
+        if exact:
+            found = found | queryset.filter(exact)
+        return found, may_have_duplicates
+
+    @staticmethod
+    def _phone_in(search_term):
+        """Staff type numbers as they hear them ("915-260-4598"); they are stored as +19152604598."""
+        try:
+            number = phonenumbers.parse(search_term.strip(), "US")
+        except phonenumbers.NumberParseException:
+            return ""
+        if not phonenumbers.is_valid_number(number):
+            return ""
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _move(self, request, queryset, status, from_statuses, closing_reason=""):
+        moved = skipped = 0
+        for appointment_request in queryset.select_related(None):
+            if appointment_request.status not in from_statuses:
+                skipped += 1
+                continue
+            appointment_request.status = status
+            appointment_request.handled_by = request.user
+            changed = ["Status", "Handled by"]
+            if closing_reason:
+                appointment_request.closing_reason = closing_reason
+                changed.append("Closing reason")
+            appointment_request.save()
+            self.log_change(request, appointment_request, [{"changed": {"fields": changed}}])
+            moved += 1
+        label = Status(status).label.lower()
+        self.message_user(request, f"{moved} request(s) marked {label}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"{skipped} request(s) left as they were: already {label} or further along.", messages.WARNING
+            )
+
+    @admin.action(description="Mark selected requests as contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._move(request, queryset, Status.CONTACTED, {Status.NEW})
+
+    @admin.action(description="Mark selected requests as scheduled", permissions=["change"])
+    def mark_scheduled(self, request, queryset):
+        self._move(request, queryset, Status.SCHEDULED, {Status.NEW, Status.CONTACTED})
+
+    @admin.action(description="Close selected requests…", permissions=["change"])
+    def close_requests(self, request, queryset):
+        """Asks for the closing reason on a second page, as Django's delete action asks to confirm."""
+        form = CloseRequestsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._move(
+                request,
+                queryset,
+                Status.CLOSED,
+                {Status.NEW, Status.CONTACTED, Status.SCHEDULED},
+                closing_reason=form.cleaned_data["closing_reason"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Close appointment requests",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/appointments/appointmentrequest/close_requests.html", context)
+
+    @admin.action(description="Export selected requests as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="appointment-requests-{clinic_today()}.csv"'
+        response["Cache-Control"] = "no-store"
+        # A byte-order mark, so spreadsheet programs read accents (Spanish names) correctly.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "Reference",
+                "Received",
+                "First name",
+                "Last name",
+                "Phone",
+                "Email",
+                "Office",
+                "Preferred date",
+                "Preferred time",
+                "New or returning",
+                "Reason",
+                "Message",
+                "Contact by",
+                "Call back in",
+                "Status",
+                "Closing reason",
+                "First contacted",
+                "Staff notes",
+            ]
+        )
+        rows = queryset.select_related("location").order_by("created_at", "pk")
+        for row in rows:
+            writer.writerow(
+                spreadsheet_safe(value)
+                for value in [
+                    row.display_reference,
+                    clinic_datetime(row.created_at),
+                    row.first_name,
+                    row.last_name,
+                    row.phone_display,
+                    row.email,
+                    row.location.name,
+                    row.preferred_date.isoformat(),
+                    row.get_preferred_time_display(),
+                    row.get_patient_kind_display(),
+                    row.get_reason_display(),
+                    row.message,
+                    row.get_contact_method_display(),
+                    row.get_callback_language_display(),
+                    row.get_status_display(),
+                    row.get_closing_reason_display(),
+                    clinic_datetime(row.first_contacted_at),
+                    row.staff_notes,
+                ]
+            )
+        # Who took patient data out of the system, for the audit trail; no patient data here.
+        logger.info("appointment requests exported", extra={"user_id": request.user.pk, "count": len(rows)})
+        return response

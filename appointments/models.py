@@ -1,0 +1,248 @@
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from locations.hours import clinic_now
+from locations.models import Location
+
+from .queue import overdue_cutoff
+
+# Read over the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
+REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+REFERENCE_LENGTH = 8
+# A clash among 26^8 references is rare; more than a few in a row means something else is wrong.
+REFERENCE_ATTEMPTS = 5
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def format_reference(reference):
+    """As patients and staff read it: "KDFM-4HXP"."""
+    half = len(reference) // 2
+    return f"{reference[:half]}-{reference[half:]}" if reference else ""
+
+
+def normalize_reference(text):
+    """What staff or a patient typed ("kdfm 4hxp", "KDFM-4HXP") as it is stored."""
+    return "".join(char for char in text.upper() if char.isalnum())
+
+
+class PreferredTime(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    ANY = "any", _("Any time")
+
+
+class PatientKind(models.TextChoices):
+    NEW = "new", _("New patient")
+    RETURNING = "returning", _("Returning patient")
+
+
+class Reason(models.TextChoices):
+    RESTLESS_LEGS = "restless_legs", _("Restless legs")
+    VEINS = "veins", _("Vein concerns")
+    LEG_PAIN = "leg_pain", _("Leg pain or swelling")
+    OTHER = "other", _("Other")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("Email")
+
+
+class Language(models.TextChoices):
+    # Language names are written in their own language, as patients look for them.
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    SCHEDULED = "scheduled", "Scheduled"
+    CLOSED = "closed", "Closed"
+
+
+class ClosingReason(models.TextChoices):
+    BOOKED = "booked", "Appointment booked"
+    UNREACHABLE = "unreachable", "Could not reach the patient"
+    DECLINED = "declined", "Patient no longer wants an appointment"
+    DUPLICATE = "duplicate", "Duplicate request"
+    NOT_GENUINE = "not_genuine", "Not a real request (spam or test)"
+    OTHER = "other", "Other"
+
+
+class AppointmentRequestQuerySet(models.QuerySet):
+    def new(self):
+        return self.filter(status=Status.NEW)
+
+    def overdue(self, now=None):
+        """Still new after one business day (Monday to Friday, clinic time): see queue.py."""
+        return self.filter(self.overdue_condition(now))
+
+    @staticmethod
+    def overdue_condition(now=None):
+        return Q(status=Status.NEW, created_at__lt=overdue_cutoff(now))
+
+    @staticmethod
+    def handled_condition(day):
+        """Taken out of the new queue on `day` (clinic date): first contacted or closed that day."""
+        return Q(first_contacted_at__date=day) | Q(closed_at__date=day)
+
+    def queue_counts(self, now=None):
+        """The front desk's queue at a glance, in one query."""
+        now = now or clinic_now()
+        return self.aggregate(
+            new=Count("pk", filter=Q(status=Status.NEW)),
+            overdue=Count("pk", filter=self.overdue_condition(now)),
+            handled_today=Count("pk", filter=self.handled_condition(now.date())),
+        )
+
+    def closed_before(self, moment):
+        return self.filter(status=Status.CLOSED, closed_at__lt=moment)
+
+    def notifications_pending(self):
+        """Requests whose staff message or patient receipt has not gone out yet."""
+        pending = Q(email__gt="", receipt_sent_at__isnull=True)
+        if settings.APPOINTMENT_STAFF_EMAILS:
+            pending |= Q(staff_notified_at__isnull=True)
+        return self.filter(pending)
+
+
+class AppointmentRequest(models.Model):
+    """A patient's request to be called back for an appointment. Not a booking: the front desk
+    calls the patient, books in the practice's own system, then closes the request here.
+
+    Everything the patient typed is protected health information: it stays out of URLs, logs
+    and e-mails, and closed requests are purged after APPOINTMENT_RETENTION_DAYS.
+    """
+
+    reference = models.CharField(
+        "reference", max_length=REFERENCE_LENGTH, unique=True, editable=False, help_text="Read to the patient."
+    )
+
+    # The patient's answers.
+    first_name = models.CharField("first name", max_length=100)
+    last_name = models.CharField("last name", max_length=100)
+    phone = PhoneNumberField("phone", region="US")
+    email = models.EmailField("email", blank=True)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="appointment_requests", verbose_name="office"
+    )
+    preferred_date = models.DateField("preferred date")
+    preferred_time = models.CharField("preferred time", max_length=10, choices=PreferredTime.choices)
+    patient_kind = models.CharField("new or returning patient", max_length=10, choices=PatientKind.choices)
+    reason = models.CharField("reason for visit", max_length=20, choices=Reason.choices)
+    message = models.TextField("message", max_length=500, blank=True)
+    contact_method = models.CharField("contact by", max_length=10, choices=ContactMethod.choices)
+    callback_language = models.CharField("language for the call back", max_length=2, choices=Language.choices)
+    language = models.CharField(
+        "site language", max_length=2, choices=Language.choices, help_text="The language of the form and receipt."
+    )
+    consented_at = models.DateTimeField("consented to be contacted at")
+
+    # The front desk's work.
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.NEW)
+    closing_reason = models.CharField("closing reason", max_length=20, choices=ClosingReason.choices, blank=True)
+    staff_notes = models.TextField("staff notes", blank=True, help_text="Internal: never shown or sent to the patient.")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="handled by",
+    )
+
+    created_at = models.DateTimeField("received", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+    first_contacted_at = models.DateTimeField("first contacted", null=True, blank=True)
+    closed_at = models.DateTimeField("closed", null=True, blank=True)
+    staff_notified_at = models.DateTimeField("staff notified", null=True, blank=True)
+    receipt_sent_at = models.DateTimeField("receipt sent", null=True, blank=True)
+
+    objects = AppointmentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "appointment request"
+        verbose_name_plural = "appointment requests"
+        indexes = [
+            # The queue (new first) and the overdue filter.
+            models.Index(fields=["status", "created_at"], name="appointment_status_created"),
+            models.Index(fields=["created_at"], name="appointment_created"),
+            models.Index(fields=["preferred_date"], name="appointment_preferred_date"),
+            models.Index(fields=["location", "created_at"], name="appointment_office_created"),
+            # The retention purge.
+            models.Index(fields=["status", "closed_at"], name="appointment_status_closed"),
+        ]
+
+    def __str__(self):
+        return self.display_reference
+
+    def save(self, *args, **kwargs):
+        self.record_status_times()
+        if self._state.adding and not self.reference:
+            self._insert_with_new_reference(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+
+    @property
+    def display_reference(self):
+        return format_reference(self.reference)
+
+    @property
+    def patient_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def phone_display(self):
+        """US numbers as Americans write them; others (Mexico) with their country code."""
+        if not self.phone:
+            return ""
+        if self.phone.country_code == 1:
+            return self.phone.as_national
+        return self.phone.as_international
+
+    def clean(self):
+        super().clean()
+        if self.status == Status.CLOSED and not self.closing_reason:
+            raise ValidationError({"closing_reason": "Choose why the request is closed."})
+
+    def is_overdue(self, now=None):
+        return self.status == Status.NEW and self.created_at < overdue_cutoff(now)
+
+    def record_status_times(self):
+        """Keep first_contacted_at and closed_at true to the status, however it was changed."""
+        now = timezone.now()
+        # Closing is not contact: a spam request is closed without a call.
+        if self.status in (Status.CONTACTED, Status.SCHEDULED):
+            self.first_contacted_at = self.first_contacted_at or now
+        if self.status == Status.CLOSED:
+            self.closed_at = self.closed_at or now
+        else:
+            self.closed_at = None
+            self.closing_reason = ""
+
+    def _insert_with_new_reference(self, *args, **kwargs):
+        for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+            self.reference = new_reference()
+            try:
+                # A savepoint, so a clash leaves the surrounding transaction usable.
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                clashed = type(self).objects.filter(reference=self.reference).exists()
+                self.reference = ""
+                self._state.adding = True
+                if not clashed or attempt == REFERENCE_ATTEMPTS:
+                    raise

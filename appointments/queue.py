@@ -1,0 +1,39 @@
+"""The front desk's one queue rule: a request still new after one business day is overdue.
+
+Business days are Monday to Friday on the clinic's clock (America/Denver), whatever the
+server's zone. Weekend hours do not count, so a request received on Friday afternoon becomes
+overdue on Monday afternoon, not on Saturday, and one received on Saturday on Tuesday at
+midnight.
+"""
+
+import datetime
+
+from locations.hours import clinic_now, clinic_zone, in_clinic_zone
+
+
+def is_business_day(day):
+    return day.weekday() < 5
+
+
+def one_business_day_before(moment):
+    """The moment exactly one business day before `moment`, on the clinic's clock.
+
+    A request received before it, and still new at `moment`, has waited more than a business
+    day. During a weekend the business clock stands still at Friday midnight, so the answer
+    is the start of that Friday.
+    """
+    local = in_clinic_zone(moment)
+    day, clock = local.date(), local.time()
+    if not is_business_day(day):
+        clock = datetime.time(0)
+    day -= datetime.timedelta(days=1)
+    while not is_business_day(day):
+        day -= datetime.timedelta(days=1)
+    # A business day is never a daylight-saving change day (those are Sundays in the US),
+    # so this wall-clock time exists exactly once.
+    return datetime.datetime.combine(day, clock, tzinfo=clinic_zone())
+
+
+def overdue_cutoff(now=None):
+    """Requests received before this moment and still new are overdue."""
+    return one_business_day_before(now or clinic_now())

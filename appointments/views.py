@@ -1,0 +1,135 @@
+import functools
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
+from django_ratelimit.core import is_ratelimited
+
+from locations.models import Location
+
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm, current_language, format_day
+from .models import ContactMethod, PreferredTime, format_reference, new_reference
+from .notifications import send_notifications
+
+# What the confirmation page may show, kept in the submitting browser's session only.
+RECEIPT_SESSION_KEY = "appointment_request_receipt"
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
+def submission_over_limit(request):
+    """Count one submission for this client and say whether it is over the limit.
+
+    Only submissions that would be stored (valid ones, and bots caught by the honeypot) count,
+    so a patient correcting typos is never turned away. The counters live in the shared cache,
+    so the limit holds across processes.
+    """
+    return is_ratelimited(
+        request,
+        group="appointments",
+        key="ip",
+        rate=settings.APPOINTMENT_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    )
+
+
+def too_many_requests(request):
+    response = render(request, "429.html", status=429)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def see_confirmation():
+    # 303: the browser fetches the confirmation with GET, so reloading it never resubmits.
+    response = redirect("appointments:received")
+    response.status_code = 303
+    return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class AppointmentRequestView(FormView):
+    """The request form. `?location=<slug>` preselects an office; an unknown slug is ignored."""
+
+    template_name = "appointments/request_form.html"
+    form_class = AppointmentRequestForm
+
+    def get_initial(self):
+        initial = {
+            "preferred_time": PreferredTime.ANY,
+            "contact_method": ContactMethod.PHONE,
+            "callback_language": current_language(),
+        }
+        slug = self.request.GET.get("location", "")
+        # Checked before it reaches the database: a NUL byte would make PostgreSQL raise.
+        if SLUG.fullmatch(slug):
+            office = Location.objects.taking_requests().filter(slug=slug).first()
+            if office:
+                initial["location"] = office.pk
+        return initial
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if request.POST.get(HONEYPOT_FIELD, "").strip():
+            return self.deceive_bot(form)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if submission_over_limit(request):
+            return too_many_requests(request)
+        return self.form_valid(form)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            appointment_request = form.save(commit=False)
+            appointment_request.language = current_language()
+            appointment_request.consented_at = timezone.now()
+            appointment_request.save()
+            # Mail only once the request is safely stored; a mail failure cannot undo it.
+            transaction.on_commit(functools.partial(send_notifications, appointment_request.pk), robust=True)
+        self.remember_receipt(
+            appointment_request.reference,
+            appointment_request.location,
+            appointment_request.preferred_date,
+            appointment_request.contact_method,
+        )
+        return see_confirmation()
+
+    def deceive_bot(self, form):
+        """A bot filled the field people never see: it gets the normal confirmation, and nothing
+        is stored or sent."""
+        if submission_over_limit(self.request):
+            return too_many_requests(self.request)
+        data = form.cleaned_data if form.is_valid() else {}
+        self.remember_receipt(
+            new_reference(), data.get("location"), data.get("preferred_date"), data.get("contact_method")
+        )
+        return see_confirmation()
+
+    def remember_receipt(self, reference, office, preferred_date, contact_method):
+        self.request.session[RECEIPT_SESSION_KEY] = {
+            "reference": reference,
+            "office": office.pk if office else None,
+            "preferred_date": preferred_date.isoformat() if preferred_date else None,
+            "contact_method": contact_method or ContactMethod.PHONE,
+        }
+
+
+@never_cache
+def request_received(request):
+    """The confirmation, for the browser that sent the request only (its session holds it)."""
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
+    if not receipt:
+        return redirect("appointments:request")
+    office = Location.objects.filter(pk=receipt["office"]).first() if receipt.get("office") else None
+    context = {
+        "reference": format_reference(receipt["reference"]),
+        "office": office,
+        "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
+        "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
+    }
+    return render(request, "appointments/request_received.html", context)

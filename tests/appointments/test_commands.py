@@ -1,0 +1,80 @@
+import datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from appointments.models import AppointmentRequest
+
+from .conftest import NOW, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def closed(location, days_ago, reason="booked"):
+    request = make_request(location, received=NOW - datetime.timedelta(days=days_ago + 2))
+    with time_machine.travel(NOW - datetime.timedelta(days=days_ago), tick=False):
+        request.status, request.closing_reason = "closed", reason
+        request.save()
+    return request
+
+
+def run(command, *args):
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def test_purge_deletes_requests_closed_longer_ago_than_the_retention_period(medical_center, settings):
+    settings.APPOINTMENT_RETENTION_DAYS = 365
+    expired = closed(medical_center, days_ago=366)
+    recent = closed(medical_center, days_ago=364)
+    old_but_open = make_request(medical_center, received=NOW - datetime.timedelta(days=800))
+    output = run("purge_appointment_requests")
+    assert "Deleted 1 request(s) closed more than 365 days ago." in output
+    remaining = set(AppointmentRequest.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, old_but_open.pk}
+    assert expired.pk not in remaining
+
+
+def test_purge_follows_the_retention_setting(medical_center, settings):
+    settings.APPOINTMENT_RETENTION_DAYS = 30
+    closed(medical_center, days_ago=31)
+    closed(medical_center, days_ago=29)
+    run("purge_appointment_requests")
+    assert AppointmentRequest.objects.count() == 1
+
+
+def test_purge_dry_run_deletes_nothing(medical_center):
+    closed(medical_center, days_ago=400)
+    assert "1 request(s) closed more than 365 days ago would be deleted." in run(
+        "purge_appointment_requests", "--dry-run"
+    )
+    assert AppointmentRequest.objects.count() == 1
+
+
+def test_send_pending_notifications_sends_only_what_is_missing(medical_center):
+    unsent = make_request(medical_center)
+    make_request(medical_center, staff_notified_at=NOW, receipt_sent_at=NOW)
+    receipt_only = make_request(medical_center, staff_notified_at=NOW)
+    no_email = make_request(medical_center, email="", staff_notified_at=NOW)
+    output = run("send_pending_notifications")
+    assert "Sent 3 e-mail(s); 0 failed." in output
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["frontdesk@clinic.test", unsent.email, receipt_only.email]
+    )
+    for request in (unsent, receipt_only):
+        request.refresh_from_db()
+        assert request.staff_notified_at and request.receipt_sent_at
+    no_email.refresh_from_db()
+    assert no_email.receipt_sent_at is None
+    assert "Sent 0 e-mail(s)" in run("send_pending_notifications")
+
+
+def test_without_staff_addresses_only_receipts_are_pending(medical_center, settings):
+    settings.APPOINTMENT_STAFF_EMAILS = []
+    make_request(medical_center)
+    run("send_pending_notifications")
+    assert [message.to for message in mail.outbox] == [["zuleima.q@example.com"]]
