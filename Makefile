@@ -54,7 +54,7 @@ test-tools:
 ## Refresh the Spanish catalogue after changing English strings, then translate and compile.
 messages: install
 	DEBUG=1 $(MANAGE) makemessages -l es --no-obsolete --ignore='tests/*' --ignore='.venv/*' --ignore='bench/*'
-	DEBUG=1 $(MANAGE) compilemessages -l es
+	DEBUG=1 $(MANAGE) compilemessages -l es --ignore='.venv'
 
 lint: install-dev
 	$(BIN)/ruff check .

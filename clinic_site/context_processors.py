@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 
 from locations.models import Location
 
@@ -53,7 +53,7 @@ def languages(request):
     current = translation.get_language()
     path = request.get_full_path()
     links = []
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
         links.append(
             {

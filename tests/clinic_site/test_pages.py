@@ -47,11 +47,15 @@ def test_language_switch_keeps_the_patient_on_the_same_page(client):
 def test_hreflang_alternates_point_at_each_other(client):
     english = hreflang_links(client.get("/privacy/").content.decode())
     spanish = hreflang_links(client.get("/es/privacy/").content.decode())
-    assert english == spanish == {
-        "en": "http://testserver/privacy/",
-        "es": "http://testserver/es/privacy/",
-        "x-default": "http://testserver/privacy/",
-    }
+    assert (
+        english
+        == spanish
+        == {
+            "en": "http://testserver/privacy/",
+            "es": "http://testserver/es/privacy/",
+            "x-default": "http://testserver/privacy/",
+        }
+    )
 
 
 def test_a_browser_that_prefers_spanish_is_offered_the_spanish_page(client):

@@ -1,0 +1,48 @@
+"""axe-core finds no WCAG 2.0, 2.1 or 2.2 A/AA violation on any page a patient sees."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import public_paths
+
+from .axe_check import accessibility_violations
+from .request_form import REQUEST_PATH, request_a_callback
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def violations_on(page, paths):
+    found = {}
+    for path in paths:
+        page.goto(path)
+        if violations := accessibility_violations(page):
+            found[path] = violations
+    return found
+
+
+def report(found):
+    return "axe found WCAG A/AA violations:\n" + "\n".join(
+        f"{path}\n" + "\n".join(lines) for path, lines in found.items()
+    )
+
+
+def test_every_public_page_has_no_wcag_violations(new_page, viewport):
+    page = new_page(viewport=viewport)
+    found = violations_on(page, [*public_paths(), "/no-such-page/", "/es/no-such-page/"])
+    assert not found, report(found)
+
+
+@pytest.mark.parametrize("language_prefix", ["", "/es"])
+def test_the_form_showing_its_errors_has_no_wcag_violations(page, language_prefix):
+    page.goto(language_prefix + REQUEST_PATH)
+    page.locator("form.request-form").get_by_role("button").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found = {page.url: violations} if (violations := accessibility_violations(page)) else {}
+    assert not found, report(found)
+
+
+def test_the_confirmation_page_has_no_wcag_violations(page):
+    page.goto(REQUEST_PATH)
+    request_a_callback(page)
+    found = {page.url: violations} if (violations := accessibility_violations(page)) else {}
+    assert not found, report(found)
