@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from locations.hours import clinic_now, clinic_today, in_clinic_zone
@@ -23,6 +23,7 @@ from .models import (
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
+    RequestAccess,
     Status,
     normalize_reference,
 )
@@ -57,6 +58,7 @@ RECORD = [
     "updated_at",
     "staff_notified_at",
     "receipt_sent_at",
+    "access_history",
 ]
 
 
@@ -194,6 +196,27 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         # Requests come from patients through the form only.
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            RequestAccess.record(request.user, RequestAccess.Kind.VIEWED, [response.context_data["original"]])
+        return response
+
+    @admin.display(description="Opened and exported by")
+    def access_history(self, obj):
+        accesses = obj.accesses.select_related("user")[:20]
+        return (
+            format_html_join(
+                "\n",
+                "<div>{} · {} · {}</div>",
+                (
+                    (access.get_kind_display(), access.user or "(deleted user)", clinic_datetime(access.at))
+                    for access in accesses
+                ),
+            )
+            or "Nobody yet"
+        )
+
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data and obj.status != Status.NEW:
             obj.handled_by = request.user
@@ -308,7 +331,8 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
                 "Staff notes",
             ]
         )
-        rows = queryset.select_related("location").order_by("created_at", "pk")
+        rows = list(queryset.select_related("location").order_by("created_at", "pk"))
+        RequestAccess.record(request.user, RequestAccess.Kind.EXPORTED, rows)
         for row in rows:
             writer.writerow(
                 spreadsheet_safe(value)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments.models import AppointmentRequest
+from appointments.models import AppointmentRequest, RequestAccess
 
 from .conftest import CLINIC_ZONE, PATIENT, make_request
 
@@ -281,3 +281,27 @@ def test_the_queue_is_not_shown_to_editors(editor_client, medical_center):
     make_request(medical_center)
     html = editor_client.get("/admin/").content.decode()
     assert 'id="appointment-queue"' not in html
+
+
+# --- Reads leave a trace -------------------------------------------------------------------------
+
+
+def test_opening_a_request_records_who_read_it(front_desk_client, medical_center):
+    request = make_request(medical_center)
+    front_desk_client.get(change_url(request))
+    (access,) = RequestAccess.objects.filter(appointment_request=request)
+    assert access.kind == RequestAccess.Kind.VIEWED
+    assert access.user.username == "frontdesk"
+    shown = front_desk_client.get(change_url(request)).content.decode()
+    assert "Viewed · frontdesk" in shown
+
+
+def test_exporting_requests_records_each_one(front_desk_client, medical_center):
+    exported = [make_request(medical_center) for _ in range(3)]
+    untouched = make_request(medical_center)
+    response = action(front_desk_client, "export_csv", exported)
+    assert response.status_code == 200
+    assert set(
+        RequestAccess.objects.filter(kind=RequestAccess.Kind.EXPORTED).values_list("appointment_request", flat=True)
+    ) == {request.pk for request in exported}
+    assert not RequestAccess.objects.filter(appointment_request=untouched).exists()
