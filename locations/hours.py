@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from .models import DayKind
 
@@ -103,11 +103,25 @@ def in_clinic_zone(moment):
     return moment.astimezone(clinic_zone())
 
 
+# Django's "a" format ("p.m.") reads its words through gettext, and a project catalogue
+# overrides Django's own: marked here so the Spanish catalogue can give the spaced
+# "a. m." / "p. m." of Spanish style, which Django's Spanish lacks.
+# Translators: the words of Django's "a" time format, before and after noon (Spanish "a. m.", "p. m.").
+MERIDIEM_WORDS = (gettext_noop("a.m."), gettext_noop("p.m."))
+
+
 def format_time(value):
-    """A time of day in the active language: "5:00 PM" in English."""
+    """A time of day in the active language: "5:00 PM" in English, "5:00 p. m." in Spanish."""
     # Translators: a Django date format for times of day. English "g:i A" gives "5:00 PM";
-    # see https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date
+    # Spanish "g:i a" gives "5:00 p. m.". See
+    # https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date
     return dateformat.time_format(value, pgettext("time of day format", "g:i A"))
+
+
+def clock_hour(value):
+    """The hour as a 12-hour clock shows it (1 to 12). Sentences naming a time are counted on
+    it, so that languages can agree with the hour: Spanish says "a la 1:00" but "a las 5:00"."""
+    return value.hour % 12 or 12
 
 
 def hours_on(location, day):
@@ -190,19 +204,25 @@ def next_opening(location, moment):
 
 
 def _opening_text(opening, today):
-    time = format_time(opening)
+    time, hour = format_time(opening), clock_hour(opening)
     days_away = (opening.date() - today).days
     if days_away == 0:
-        return gettext("Closed, opens today %(time)s") % {"time": time}
+        # Translators: counted on the hour (1 to 12) so the words can agree with it.
+        return ngettext("Closed, opens today %(time)s", "Closed, opens today %(time)s", hour) % {"time": time}
     if days_away == 1:
-        return gettext("Closed, opens tomorrow %(time)s") % {"time": time}
+        # Translators: counted on the hour (1 to 12) so the words can agree with it.
+        return ngettext("Closed, opens tomorrow %(time)s", "Closed, opens tomorrow %(time)s", hour) % {"time": time}
     if days_away < 7:
         # Translators: Django date format for a weekday within the coming week, e.g. "Thursday".
         day = dateformat.format(opening.date(), pgettext("opening weekday format", "l"))
     else:
         # Translators: Django date format for a date a week or more away, e.g. "Thursday, June 11".
         day = dateformat.format(opening.date(), pgettext("opening date format", "l, F j"))
-    return gettext("Closed, opens %(day)s %(time)s") % {"day": day, "time": time}
+    # Translators: counted on the hour (1 to 12) so the words can agree with it.
+    return ngettext("Closed, opens %(day)s %(time)s", "Closed, opens %(day)s %(time)s", hour) % {
+        "day": day,
+        "time": time,
+    }
 
 
 def status_at(location, moment):
@@ -222,7 +242,9 @@ def status_at(location, moment):
     if interval is not None:
         return OfficeStatus(
             state=DayKind.OPEN,
-            text=gettext("Open now, closes %(time)s") % {"time": format_time(interval[1])},
+            # Translators: counted on the hour (1 to 12) so the words can agree with it.
+            text=ngettext("Open now, closes %(time)s", "Open now, closes %(time)s", clock_hour(interval[1]))
+            % {"time": format_time(interval[1])},
             today=today,
         )
     opening = next_opening(location, moment)

@@ -1,0 +1,49 @@
+"""The language switch keeps the patient on the same page, and each page's hreflang alternates
+point at each other, for the fixed pages, an office and the seed article."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SEED_ARTICLE = "/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
+PAIRS = [
+    ("/", "/es/"),
+    ("/privacy/", "/es/privacy/"),
+    ("/locations/dean-martin/", "/es/locations/dean-martin/"),
+    (SEED_ARTICLE, "/es" + SEED_ARTICLE),
+    ("/appointments/request/", "/es/appointments/request/"),
+]
+
+
+def hreflang_links(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+
+
+def switch_link(html, language):
+    switch = re.search(r'<ul class="language-switch[^"]*"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    (href,) = re.findall(rf'<a href="([^"]+)" hreflang="{language}" lang="{language}">', switch)
+    return href
+
+
+@pytest.mark.parametrize(("english", "spanish"), PAIRS)
+def test_the_switch_leads_to_the_same_page_in_the_other_language(client, english, spanish):
+    assert switch_link(client.get(english).content.decode(), "es") == spanish
+    assert switch_link(client.get(spanish).content.decode(), "en") == english
+
+
+def test_the_switch_keeps_the_preselected_office_of_the_request_form(client):
+    html = client.get("/appointments/request/?location=dean-martin").content.decode()
+    assert switch_link(html, "es") == "/es/appointments/request/?location=dean-martin"
+
+
+@pytest.mark.parametrize(("english", "spanish"), PAIRS)
+def test_hreflang_alternates_point_at_each_other(client, english, spanish):
+    expected = {
+        "en": f"http://testserver{english}",
+        "es": f"http://testserver{spanish}",
+        "x-default": f"http://testserver{english}",
+    }
+    assert hreflang_links(client.get(english).content.decode()) == expected
+    assert hreflang_links(client.get(spanish).content.decode()) == expected
