@@ -71,7 +71,7 @@ class WeeklyHoursInline(admin.TabularInline):
 class SpecialDateInline(admin.TabularInline):
     model = SpecialDate
     formset = SpecialDateFormSet
-    fields = ["date", "kind", "opens", "closes", "note"]
+    fields = ["date", "kind", "opens", "closes", "note", "note_es"]
     extra = 1
     verbose_name_plural = "special dates (holidays, closures, changed hours; they replace that day's weekly hours)"
 

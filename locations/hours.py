@@ -129,7 +129,7 @@ def hours_on(location, day):
     row(s) for that weekday; a day with no row at all is closed."""
     special_rows = [row for row in location.special_dates.all() if row.date == day]
     if special_rows:
-        note = " ".join(dict.fromkeys(row.note for row in special_rows if row.note))
+        note = " ".join(dict.fromkeys(row.localized_note for row in special_rows if row.localized_note))
         return _day_from_rows(day, special_rows, note=note, is_special=True)
     return regular_hours_on(location, day)
 

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -139,6 +140,12 @@ class SpecialDate(HoursRow):
     note = models.CharField(
         _("note for patients"), max_length=200, blank=True, help_text='Short, e.g. "Closed for Thanksgiving".'
     )
+    note_es = models.CharField(
+        _("note for patients (Spanish)"),
+        max_length=200,
+        blank=True,
+        help_text='The same note in Spanish, e.g. "Cerrado por el Día de Acción de Gracias".',
+    )
 
     class Meta:
         ordering = ["date", "opens"]
@@ -148,3 +155,10 @@ class SpecialDate(HoursRow):
 
     def __str__(self):
         return f"{self.location} {self.date}"
+
+    @property
+    def localized_note(self):
+        """The Spanish note on Spanish pages when the editor wrote one, else the English."""
+        if get_language() == "es" and self.note_es:
+            return self.note_es
+        return self.note

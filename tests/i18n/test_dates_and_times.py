@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import translation
 
-from locations.hours import format_time
-from locations.models import DayKind, SpecialDate
+from locations.hours import clinic_today, format_time
+from locations.models import DayKind, Location, SpecialDate
 
 from .conftest import travel_to
 
@@ -98,3 +98,19 @@ def test_the_home_page_gives_todays_hours_in_spanish(client):
 def test_article_dates_are_spanish(client):
     html = client.get("/es/articles/").content.decode()
     assert ">1 de agosto de 2022</time>" in html
+
+
+def test_a_special_date_shows_its_spanish_note_on_spanish_pages(client):
+    office = Location.objects.get(slug="medical-center-drive")
+    SpecialDate.objects.create(
+        location=office,
+        date=clinic_today() + datetime.timedelta(days=3),
+        kind=DayKind.CLOSED,
+        note="Closed for staff training",
+        note_es="Cerrado por capacitación del personal",
+    )
+    spanish = client.get("/es/locations/medical-center-drive/").content.decode()
+    english = client.get("/locations/medical-center-drive/").content.decode()
+    assert "Cerrado por capacitación del personal" in spanish
+    assert "Closed for staff training" not in spanish
+    assert "Closed for staff training" in english

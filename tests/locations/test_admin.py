@@ -147,4 +147,6 @@ def test_a_closure_added_in_admin_shows_on_the_office_page_at_once(editor_client
     main = after.one("main")
     assert main.texts("p", class_="office-status") == ["Closed, opens tomorrow 8:00 AM"]
     assert main.one("tr", aria_current="date").text == "Monday (today) Closed Closed today for staff training"
-    assert main.texts("li", class_="special-date") == ["Monday, March 9, 2026: Closed. Closed today for staff training"]
+    assert main.texts("li", class_="special-date") == [
+        "Monday, March 9, 2026: Closed — Closed today for staff training"
+    ]

@@ -128,8 +128,8 @@ def test_upcoming_special_dates_show_with_their_notes_and_past_ones_do_not(clien
     )
     page = Page(get_page(client, "/locations/medical-center-drive/"))
     assert page.texts("li", class_="special-date") == [
-        "Wednesday, March 11, 2026: Closed. Closed for staff training",
-        "Friday, April 3, 2026: 8:00 AM - 12:00 PM. Closing early",
+        "Wednesday, March 11, 2026: Closed — Closed for staff training",
+        "Friday, April 3, 2026: 8:00 AM - 12:00 PM — Closing early",
     ]
     assert ("Wednesday", "Closed Closed for staff training") in hours_rows(page, "medical-center-drive")
     assert "Gone" not in page.one("main").text
