@@ -16,7 +16,8 @@ from .conftest import SEED_SLUG, make_article
 
 pytestmark = pytest.mark.django_db
 
-SEED_FILE = Path("/work/shared/seed/000_08531159f4f875bc.txt")
+# The clinic's page, in the shared folder beside the repository (as CI lays it out too).
+SEED_FILE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_08531159f4f875bc.txt"
 SEED_URL = f"/articles/{SEED_SLUG}/"
 SEED_TITLE = "The Link Between Iron Deficiency and Restless Leg Syndrome"
 
