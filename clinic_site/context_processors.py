@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.urls import translate_url
 from django.utils import translation
@@ -50,6 +51,11 @@ def languages(request):
     JavaScript and sets no cookie on public pages. A visitor whose browser prefers another
     language than the page's is offered that language (never redirected).
     """
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The 400 page for a forged Host header: no absolute links can be built from it.
+        return {"language_links": [], "language_offer": None}
     current = translation.get_language()
     path = request.get_full_path()
     links = []

@@ -25,5 +25,6 @@ urlpatterns += [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+handler400 = "clinic_site.views.bad_request"
 handler404 = "clinic_site.views.page_not_found"
 handler500 = "clinic_site.views.server_error"

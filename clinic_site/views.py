@@ -54,6 +54,10 @@ def render_error_page(request, template_name, status):
     return response
 
 
+def bad_request(request, exception):
+    return render_error_page(request, "400.html", 400)
+
+
 def page_not_found(request, exception):
     return render_error_page(request, "404.html", 404)
 

@@ -35,3 +35,11 @@ def test_500_page_offers_the_phone_numbers_and_no_internals(client):
 def test_unknown_host_is_refused_with_400(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+def test_an_oversized_form_gets_a_plain_400_page_with_the_phones(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/appointments/request/", {"message": "x" * 5000})
+    assert response.status_code == 400
+    assert "We could not read what was sent" in response.content.decode()
+    assert_shows_every_office_phone(response)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clinic_site.urls import handler404, handler500, urlpatterns  # noqa: F401
+from clinic_site.urls import handler400, handler404, handler500, urlpatterns  # noqa: F401
 
 
 def failing_view(request):
