@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ClinicSiteConfig(AppConfig):
     name = "clinic_site"
     verbose_name = "Clinic"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .page_cache import content_changed
+
+        # Any content saved or deleted drops the cached public pages (page_cache.py).
+        post_save.connect(content_changed, dispatch_uid="page_cache_content_saved")
+        post_delete.connect(content_changed, dispatch_uid="page_cache_content_deleted")

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After sessions and locale (its key holds the language); see page_cache.py.
+    "clinic_site.page_cache.PublicPageCacheMiddleware",
     "clinic_site.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -122,7 +124,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing its redis-py client (clinic_site/redis_cache.py says why).
+            "BACKEND": "clinic_site.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -136,6 +139,10 @@ else:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
         }
     }
+
+# Whole public pages (home, articles, offices) kept this many seconds, dropped when content
+# changes; only with Redis (clinic_site/page_cache.py says why). "Open now" allows at most 60.
+PUBLIC_PAGE_CACHE_SECONDS = min(int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0")), 60)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

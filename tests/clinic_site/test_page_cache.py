@@ -1,0 +1,126 @@
+"""The public page cache (clinic_site/page_cache.py): pages the same for everyone are served
+without a query, an editor's change shows at once, and nothing personal is ever shared."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from articles.models import Article
+from locations.hours import clinic_today
+from locations.models import Location, SpecialDate
+from tests.live import free_port
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
+CACHED_PAGES = ["/", ARTICLE, "/locations/", "/locations/medical-center-drive/", "/es/locations/dean-martin/"]
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, over a fresh local-memory cache (production uses Redis)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    return settings
+
+
+@pytest.mark.parametrize("path", CACHED_PAGES)
+def test_a_public_page_is_served_again_without_a_query(client, page_cache, django_assert_num_queries, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
+    # The headers of the outer middleware are still added to the cached copy.
+    assert "Content-Security-Policy" in again and again["X-Frame-Options"] == "DENY"
+
+
+def test_the_request_form_is_never_cached(page_cache):
+    pages = [Client().get("/appointments/request/").content.decode() for _ in range(2)]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
+    assert tokens[0] != tokens[1]
+
+
+def change_phone_behind_the_caches_back(phone):
+    # update() sends no signal, so the cache is not told: only a fresh render shows the change.
+    Location.objects.filter(slug="dean-martin").update(phone=phone)
+
+
+def test_a_cached_page_is_kept_until_content_changes(client, page_cache):
+    client.get("/locations/")
+    change_phone_behind_the_caches_back("915-261-0000")
+    assert "915-261-0000" not in client.get("/locations/").content.decode()
+
+
+def test_without_the_setting_nothing_is_cached(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    client.get("/locations/")
+    change_phone_behind_the_caches_back("915-261-0000")
+    assert "915-261-0000" in client.get("/locations/").content.decode()
+
+
+def test_a_closure_added_by_an_editor_shows_at_once(client, page_cache):
+    office = Location.objects.get(slug="medical-center-drive")
+    day = clinic_today() + datetime.timedelta(days=1)
+    assert "Closed for the staff picnic" not in client.get(office.get_absolute_url()).content.decode()
+    SpecialDate.objects.create(location=office, date=day, kind="closed", note="Closed for the staff picnic")
+    assert "Closed for the staff picnic" in client.get(office.get_absolute_url()).content.decode()
+
+
+def test_a_new_office_phone_shows_at_once_on_every_cached_page(client, page_cache):
+    for path in CACHED_PAGES:
+        client.get(path)
+    office = Location.objects.get(slug="dean-martin")
+    office.phone = "915-261-0000"
+    office.save()
+    for path in CACHED_PAGES:
+        assert "915-261-0000" in client.get(path).content.decode(), path
+
+
+def test_an_article_edit_shows_at_once(client, page_cache):
+    client.get(ARTICLE)
+    article = Article.objects.get(slug=ARTICLE.split("/")[2])
+    article.title = "Iron, sleep and restless legs"
+    article.save()
+    assert "Iron, sleep and restless legs" in client.get(ARTICLE).content.decode()
+
+
+def test_each_visitor_gets_the_language_offer_for_their_own_browser(page_cache):
+    offer = 'class="language-offer'
+    assert offer not in Client(HTTP_ACCEPT_LANGUAGE="en-US,en").get("/").content.decode()
+    assert offer in Client(HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9").get("/").content.decode()
+    assert offer not in Client().get("/").content.decode()
+
+
+def test_a_signed_in_visitor_always_gets_a_fresh_page(client, page_cache):
+    client.get("/locations/")
+    staff = get_user_model().objects.create_user("editor", password="unused-password-1", is_staff=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    change_phone_behind_the_caches_back("915-261-0000")
+    assert "915-261-0000" in client.get("/locations/").content.decode()
+
+
+def test_a_query_string_bypasses_the_cache(client, page_cache):
+    client.get("/locations/?utm_source=flyer")
+    change_phone_behind_the_caches_back("915-261-0000")
+    assert "915-261-0000" in client.get("/locations/?utm_source=flyer").content.decode()
+
+
+def test_a_cache_outage_still_serves_the_pages(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic_site.redis_cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    for path in CACHED_PAGES:
+        assert client.get(path).status_code == 200
