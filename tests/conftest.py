@@ -52,3 +52,19 @@ def public_paths():
         paths += [office.get_absolute_url() for office in Location.objects.all()]
         paths += [article.get_absolute_url() for article in Article.objects.published()]
     return paths + ["/es" + path for path in paths]
+
+
+@pytest.fixture
+def smtp_port(settings):
+    """Django set up to send through a real SMTP server on a free local port; the test starts
+    (or, to see an outage, does not start) the server there."""
+    from tests.live import free_port
+
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return port

@@ -1,6 +1,5 @@
 import datetime
 import email
-import socket
 from email import policy
 from zoneinfo import ZoneInfo
 
@@ -134,25 +133,6 @@ class Inbox:
 def message_text(message):
     """Subject and decoded body, as the reader sees them."""
     return f"{message['subject']}\n{message.get_body(('plain',)).get_content()}"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port(settings):
-    """Django set up to send through SMTP on a free local port (nothing listens there yet)."""
-    port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    return port
 
 
 def start_smtp_server(port):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from appointments.models import AppointmentRequest
-from tests.live import ROOT, free_port
+from tests.live import ROOT
 
 from .conftest import FORM_URL, valid_submission
 
@@ -130,14 +130,7 @@ controller.stop()
 
 
 @pytest.fixture
-def smtp_settings(settings):
-    port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
+def smtp_settings(settings, smtp_port):
     settings.APPOINTMENT_RATE_LIMIT = "100000/h"
     return settings
 
