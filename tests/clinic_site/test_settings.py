@@ -12,7 +12,7 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args, env):
+def python(*args, env):
     # The real settings module, without anything the test settings put in the environment.
     # (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.)
     test_only = {
@@ -26,7 +26,7 @@ def manage(*args, env):
     base = {k: v for k, v in os.environ.items() if k not in test_only}
     base["DJANGO_SETTINGS_MODULE"] = "clinic_site.settings"
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -35,20 +35,34 @@ def manage(*args, env):
     )
 
 
-def test_production_without_secret_key_stops_with_one_clear_line():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
-    result = manage("check", env=env)
+WITHOUT_SECRET_KEY = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+
+
+def test_the_web_server_without_secret_key_stops_with_one_clear_line():
+    # gunicorn imports this module to serve the site.
+    result = python("-c", "import clinic_site.wsgi", env=WITHOUT_SECRET_KEY)
     assert result.returncode != 0
     assert result.stderr.strip() == (
         "SECRET_KEY is not set: export SECRET_KEY=<a long random string> (or DEBUG=1 for development)."
     )
 
 
+def test_the_deployment_checklist_fails_without_secret_key():
+    result = python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=WITHOUT_SECRET_KEY)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_commands_that_need_no_secret_run_without_one():
+    result = python("manage.py", "makemigrations", "--check", "--dry-run", env=WITHOUT_SECRET_KEY)
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    result = python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_development_needs_no_configuration():
-    result = manage("check", env={"DEBUG": "1"})
+    result = python("manage.py", "check", env={"DEBUG": "1"})
     assert result.returncode == 0, result.stderr
