@@ -1,6 +1,8 @@
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.urls import translate_url
@@ -14,26 +16,50 @@ from .models import Clinic
 
 logger = logging.getLogger(__name__)
 
-# The last practice details and offices this process read. The error pages must give
-# patients a phone number to call even while the database is down, so they fall back
-# on what was read last. Public data only; nothing about patients is ever kept here.
-_last_known = {"clinic": Clinic(name=""), "offices": []}
+# The last practice details and offices read. The error pages must give patients a phone number
+# to call even while the database is down, so they fall back on what was read last: this
+# process's copy, or, for a process that started during the outage, the copy another process
+# shared through the cache (Redis in production) within the last few minutes.
+# Public data only; nothing about patients is ever kept here.
+_last_known = {"clinic": None, "offices": []}
+_last_shared = {"clinic": float("-inf"), "offices": float("-inf")}
+SHARE_EVERY_SECONDS = 300
+
+
+def _remember(name, value):
+    _last_known[name] = value
+    # Only through Redis: the database cache goes down with the database.
+    if settings.REDIS_URL and time.monotonic() - _last_shared[name] > SHARE_EVERY_SECONDS:
+        _last_shared[name] = time.monotonic()
+        try:
+            cache.set(f"last-known:{name}", value, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+            logger.warning("last-known %s not shared: cache unreachable", name)
+    return value
+
+
+def _recall(name):
+    logger.warning("%s unavailable: database unreachable", name)
+    if _last_known[name]:
+        return _last_known[name]
+    try:
+        return cache.get(f"last-known:{name}") or _last_known[name]
+    except Exception:  # noqa: BLE001 - the cache may be in the same database that is down
+        return _last_known[name]
 
 
 def load_clinic():
     try:
-        _last_known["clinic"] = Clinic.load()
+        return _remember("clinic", Clinic.load())
     except DatabaseError:
-        logger.warning("clinic details unavailable: database unreachable")
-    return _last_known["clinic"]
+        return _recall("clinic") or Clinic(name="")
 
 
 def load_offices():
     try:
-        _last_known["offices"] = list(Location.objects.for_display())
+        return _remember("offices", list(Location.objects.for_display()))
     except DatabaseError:
-        logger.warning("offices unavailable: database unreachable")
-    return _last_known["offices"]
+        return _recall("offices")
 
 
 def clinic(request):
