@@ -16,7 +16,7 @@ from phonenumber_field.widgets import RegionalPhoneNumberWidget
 from locations.hours import accepts_requests_on, clinic_today, hours_on
 from locations.models import Location, SpecialDate
 
-from .models import AppointmentRequest, ContactMethod, Language, PreferredTime
+from .models import AppointmentRequest, ContactMethod, Language, PatientKind, PreferredTime, Reason
 
 # How far ahead a patient may ask: further out, the office cannot promise anything yet.
 MAX_DAYS_AHEAD = 90
@@ -121,6 +121,16 @@ def format_day(day):
     return dateformat.format(day, pgettext("preferred date format", "l, F j, Y"))
 
 
+def radio_choice(label, choices, message):
+    """A short choice shown as radio buttons; one plain message whether it is missing or forged."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
 def current_language():
     language = (get_language() or "en")[:2]
     return language if language in Language.values else Language.ENGLISH
@@ -186,33 +196,13 @@ class AppointmentRequestForm(forms.ModelForm):
         },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    preferred_time = forms.ChoiceField(
-        label=_("Preferred time"),
-        choices=PreferredTime.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose a time of day."),
-            "invalid_choice": _("Please choose a time of day."),
-        },
+    preferred_time = radio_choice(_("Preferred time"), PreferredTime.choices, _("Please choose a time of day."))
+    patient_kind = radio_choice(
+        _("New or returning patient"),
+        PatientKind.choices,
+        _("Please tell us whether you are a new or returning patient."),
     )
-    patient_kind = forms.ChoiceField(
-        label=_("New or returning patient"),
-        choices=AppointmentRequest._meta.get_field("patient_kind").choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please tell us whether you are a new or returning patient."),
-            "invalid_choice": _("Please tell us whether you are a new or returning patient."),
-        },
-    )
-    reason = forms.ChoiceField(
-        label=_("Reason for visit"),
-        choices=AppointmentRequest._meta.get_field("reason").choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose a reason for your visit."),
-            "invalid_choice": _("Please choose a reason for your visit."),
-        },
-    )
+    reason = radio_choice(_("Reason for visit"), Reason.choices, _("Please choose a reason for your visit."))
     message = PatientMessageField(
         label=_("Message"),
         required=False,
@@ -221,23 +211,11 @@ class AppointmentRequestForm(forms.ModelForm):
         error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    contact_method = forms.ChoiceField(
-        label=_("How should we contact you?"),
-        choices=ContactMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose how we should contact you."),
-            "invalid_choice": _("Please choose how we should contact you."),
-        },
+    contact_method = radio_choice(
+        _("How should we contact you?"), ContactMethod.choices, _("Please choose how we should contact you.")
     )
-    callback_language = forms.ChoiceField(
-        label=_("Language for the call back"),
-        choices=Language.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose a language for the call back."),
-            "invalid_choice": _("Please choose a language for the call back."),
-        },
+    callback_language = radio_choice(
+        _("Language for the call back"), Language.choices, _("Please choose a language for the call back.")
     )
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this request"),
