@@ -172,4 +172,4 @@ def test_access_log_has_no_query_string_or_referer(deployment):
     entries = [entry for entry in deployment.access_log() if entry["request"]["uri"].startswith("/articles/")]
     assert entries, "the request should be in Caddy's access log"
     assert marker not in deployment.log_path.read_text()
-    assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}
+    assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}, [(e["logger"], e["request"]["uri"]) for e in entries]
