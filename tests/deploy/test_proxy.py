@@ -63,7 +63,9 @@ def live_office_pk(live_database, office):
 def post_form(patient, data, **headers):
     """Post the request form as a browser on the site's origin does (Origin header included)."""
     token = patient.csrf_token(FORM_URL)
-    return patient.post(FORM_URL, {**data, "csrfmiddlewaretoken": token}, headers={"Origin": patient.base_url, **headers})
+    return patient.post(
+        FORM_URL, {**data, "csrfmiddlewaretoken": token}, headers={"Origin": patient.base_url, **headers}
+    )
 
 
 def test_home_page_over_https_is_compressed_with_hsts(deployment):
@@ -77,7 +79,9 @@ def test_home_page_over_https_is_compressed_with_hsts(deployment):
 
 def test_the_certificate_is_checked_and_caddys_ca_is_not_trusted_by_default(deployment):
     # The client trusts only the CA the test was given; without it the handshake fails.
-    connection = http.client.HTTPSConnection(deployment.host, deployment.https_port, context=ssl.create_default_context())
+    connection = http.client.HTTPSConnection(
+        deployment.host, deployment.https_port, context=ssl.create_default_context()
+    )
     with pytest.raises(ssl.SSLCertVerificationError):
         connection.request("GET", "/")
     connection.close()
@@ -172,4 +176,6 @@ def test_access_log_has_no_query_string_or_referer(deployment):
     entries = [entry for entry in deployment.access_log() if entry["request"]["uri"].startswith("/articles/")]
     assert entries, "the request should be in Caddy's access log"
     assert marker not in deployment.log_path.read_text()
-    assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}, [(e["logger"], e["request"]["uri"]) for e in entries]
+    assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}, [
+        (e["logger"], e["request"]["uri"]) for e in entries
+    ]
