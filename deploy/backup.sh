@@ -7,14 +7,14 @@
 #
 #   DATABASE_URL            the site's database (postgres://user:password@host:port/name)
 #   BACKUP_RECIPIENTS_FILE  age public keys, one a line (age-keygen -y <private key file>)
-#   BACKUP_DIR              where backups are kept                    (default /var/backups/clinic)
+#   BACKUP_DIR              where backups are kept                    (default /var/lib/clinic-backups)
 #   BACKUP_RETENTION_DAYS   delete backups older than this many days  (default 30)
 set -euo pipefail
 umask 077
 
 : "${DATABASE_URL:?DATABASE_URL is not set}"
 : "${BACKUP_RECIPIENTS_FILE:?BACKUP_RECIPIENTS_FILE is not set (the age public keys of the practice)}"
-backup_dir="${BACKUP_DIR:-/var/backups/clinic}"
+backup_dir="${BACKUP_DIR:-/var/lib/clinic-backups}"
 retention_days="${BACKUP_RETENTION_DAYS:-30}"
 [[ "$retention_days" =~ ^[0-9]+$ ]] || { echo "BACKUP_RETENTION_DAYS must be a number of days" >&2; exit 2; }
 
