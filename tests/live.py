@@ -156,58 +156,28 @@ def production_env(**overrides):
     return env
 
 
-class GunicornServer:
-    """gunicorn serving the site in a process group of its own, logging to a file."""
+class ServerProcess:
+    """A server in a process group of its own, logging to a file (`log_path`), stopped by the test."""
 
-    def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
-        self.env = env
-        self.workers = workers
-        self.port = free_port()
-        self.extra_args = list(extra_args)
-        self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
-        self.process = None
+    process = None
 
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path):
-        return self.base_url + path
-
-    def start(self, ready_path="/robots.txt", timeout=30):
+    def spawn(self, command, env, cwd, ready, what, timeout):
+        """Start `command` and wait until `ready()` is true (a connection error counts as not yet)."""
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "clinic_site.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--graceful-timeout",
-                "5",
-                # Several servers run side by side; the default control socket is one shared path.
-                "--no-control-socket",
-                *self.extra_args,
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        name = type(self).__name__
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{name} exited with {self.process.returncode}:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
-                if HttpClient(self.base_url).get(ready_path).status < 500:
+                if ready():
                     return self
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"gunicorn did not answer {ready_path} within {timeout} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{name} did not answer {what} within {timeout} s:\n{self.log_tail()}")
 
     def stop(self):
         if self.process is None:
@@ -235,6 +205,46 @@ class GunicornServer:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+class GunicornServer(ServerProcess):
+    """gunicorn serving the site on a free loopback port."""
+
+    def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.extra_args = list(extra_args)
+        self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base_url + path
+
+    def start(self, ready_path="/robots.txt", timeout=30):
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "clinic_site.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--graceful-timeout",
+            "5",
+            # Several servers run side by side; the default control socket is one shared path.
+            "--no-control-socket",
+            *self.extra_args,
+        ]
+
+        def ready():
+            return HttpClient(self.base_url).get(ready_path).status < 500
+
+        return self.spawn(command, self.env, ROOT, ready, ready_path, timeout)
 
 
 # --- a TCP proxy the test can cut -----------------------------------------------------------
@@ -357,7 +367,7 @@ def deployed_settings(**overrides):
     return settings
 
 
-class CaddyServer:
+class CaddyServer(ServerProcess):
     """Debian's Caddy running the shipped deploy/Caddyfile in front of gunicorn, on loopback.
 
     Only what the Caddyfile leaves to its environment changes: the site's address (HTTPS on a
@@ -386,7 +396,6 @@ class CaddyServer:
             "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
             "UPSTREAMS": " ".join(f"127.0.0.1:{port}" for port in upstream_ports),
         }
-        self.process = None
 
     @property
     def base_url(self):
@@ -405,41 +414,12 @@ class CaddyServer:
         return HttpClient(self.base_url, cafile=self.ca_file, source_address=source_address, **kwargs)
 
     def start(self, timeout=30):
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            ["caddy", "run", "--adapter", "caddyfile", "--config", str(self.CADDYFILE)],
-            cwd=self.work_dir,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"caddy exited with {self.process.returncode}:\n{self.log_tail()}")
-            if self.ca_file.exists():
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    if self.client().get("/healthz").status == 200:
-                        return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"caddy did not answer /healthz within {timeout} s:\n{self.log_tail()}")
+        command = ["caddy", "run", "--adapter", "caddyfile", "--config", str(self.CADDYFILE)]
 
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
-        self.process = None
+        def ready():
+            return self.ca_file.exists() and self.client().get("/healthz").status == 200
+
+        return self.spawn(command, self.env, self.work_dir, ready, "/healthz over HTTPS", timeout)
 
     def access_log(self):
         """Caddy's access log entries so far (one JSON object a line)."""
@@ -450,18 +430,6 @@ class CaddyServer:
                 if entry.get("logger", "").startswith("http.log.access"):
                     entries.append(entry)
         return entries
-
-    def log_tail(self, lines=40):
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
 
 # --- one patient's browser -----------------------------------------------------------------

@@ -179,3 +179,29 @@ def test_access_log_has_no_query_string_or_referer(deployment):
     assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}, [
         (e["logger"], e["request"]["uri"]) for e in entries
     ]
+
+
+def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment):
+    browser = deployment.client()
+    token = browser.csrf_token(FORM_URL)
+
+    # Under Django's own limit (2.5 MB), over the Caddyfile's (1 MB).
+    response = browser.post(FORM_URL, {"csrfmiddlewaretoken": token, "message": "x" * 1_500_000})
+
+    assert response.status == 413
+
+
+def test_two_app_servers_share_the_patients_and_one_can_stop(live_database, start_gunicorn, start_caddy, shared_cache):
+    # One deployment: the same secret, database and Redis (deploy/README.md, "More than one server").
+    settings = deployed_settings(ALLOWED_HOSTS="127.0.0.1", SECRET_KEY=uuid.uuid4().hex * 2, **shared_cache)
+    first, second = (start_gunicorn(live_database.url(), workers=1, **settings) for _ in range(2))
+    proxy = start_caddy([first.port, second.port])
+    browser = proxy.client()
+    marker = uuid.uuid4().hex
+
+    # Each server logs the pages it did not find: both get their share.
+    assert [browser.get(f"/no-such-page-{marker}/").status for _ in range(6)] == [404] * 6
+    assert marker in first.log_path.read_text() and marker in second.log_path.read_text()
+
+    second.stop()
+    assert [browser.get("/").status for _ in range(20)] == [200] * 20
