@@ -6,11 +6,12 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from django.core.management import get_commands
 
-from tests.live import ROOT, env_file
+from tests.live import ROOT, deployed_settings, env_file, production_env
 
 DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("clinic-*"))
@@ -94,6 +95,20 @@ def test_env_example_sets_every_variable_the_settings_read():
     assert example["BEHIND_TLS_PROXY"] == "1"
     assert example["TRUSTED_PROXY_COUNT"] == "1"
     assert example["DEBUG"] == "0"
+
+
+def test_env_example_passes_djangos_deployment_checks():
+    env = production_env(**deployed_settings())
+    del env["PLAIN_STATIC_STORAGE"]  # a test-only knob; env.example leaves it off
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_caddyfile_for_a_real_domain_asks_for_a_public_certificate_on_the_standard_ports():
