@@ -1,7 +1,8 @@
 """The office-hours rules: the one place that answers "is it open, and when does it open next?"
 
-Every answer is in the clinic's own time zone (settings.TIME_ZONE, America/Denver), whatever
-the server process's TZ is. Hours rows hold wall-clock times in that zone.
+Every answer is in the clinic's own time zone, whatever the server process's TZ is: that is
+settings.TIME_ZONE, and nothing activates another, so Django's timezone.localtime() and
+localdate() are the clinic's clock. Hours rows hold wall-clock times in that zone.
 
 The functions read `location.weekly_hours.all()` and `location.special_dates.all()` and filter
 in Python, so a Location from `Location.objects.for_display()` (both prefetched) answers any
@@ -15,9 +16,7 @@ better than sending them to a locked door.
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
@@ -82,25 +81,11 @@ class OfficeStatus:
         return self.state == DayKind.CLOSED
 
 
-def clinic_zone():
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def clinic_now():
-    """Now, aware, on the clinic's clock."""
-    return timezone.now().astimezone(clinic_zone())
-
-
-def clinic_today():
-    """Today's date in El Paso (it is already tomorrow in UTC every evening)."""
-    return clinic_now().date()
-
-
-def in_clinic_zone(moment):
-    """An aware datetime converted to the clinic's zone; a naive one is read as clinic wall time."""
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=clinic_zone())
-    return moment.astimezone(clinic_zone())
+# The names appointments/ still reads the clock by; they are Django's own functions.
+clinic_now = timezone.localtime
+clinic_today = timezone.localdate
+clinic_zone = timezone.get_default_timezone
+in_clinic_zone = timezone.localtime
 
 
 # Django's "a" format ("p.m.") reads its words through gettext, and a project catalogue
@@ -179,8 +164,8 @@ def _wall_clock(day, time):
     A time skipped by the spring-forward change is moved to the same distance past the gap,
     as clocks do.
     """
-    naive_guess = datetime.datetime.combine(day, time, tzinfo=clinic_zone())
-    return naive_guess.astimezone(datetime.UTC).astimezone(clinic_zone())
+    naive_guess = datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone())
+    return timezone.localtime(naive_guess.astimezone(datetime.UTC))
 
 
 def _open_interval_at(day_hours, moment):
@@ -193,7 +178,7 @@ def _open_interval_at(day_hours, moment):
 def next_opening(location, moment):
     """The start of the next open interval strictly after `moment` (aware, clinic zone), or None
     if the office does not open within LOOKAHEAD_DAYS."""
-    moment = in_clinic_zone(moment)
+    moment = timezone.localtime(moment)
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = moment.date() + datetime.timedelta(days=offset)
         for opens, _closes in hours_on(location, day).intervals:
@@ -230,7 +215,7 @@ def status_at(location, moment):
 
     Closing time itself counts as closed (at 5:00 PM sharp the door is locked).
     """
-    moment = in_clinic_zone(moment)
+    moment = timezone.localtime(moment)
     today = hours_on(location, moment.date())
     if today.is_by_appointment:
         return OfficeStatus(

@@ -1,4 +1,4 @@
-"""The clinic's article on iron deficiency and restless legs, from its current page (shared/seed),
+"""The clinic's article on iron deficiency and restless legs, as published on its current website,
 with its Spanish version."""
 
 from django.db import migrations

@@ -1,4 +1,4 @@
-"""The practice's details, from the clinic's current page (shared/seed)."""
+"""The practice's details, as its current website gives them."""
 
 from django.db import migrations
 
