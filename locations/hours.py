@@ -4,7 +4,7 @@ Every answer is in the clinic's own time zone, whatever the server process's TZ 
 settings.TIME_ZONE, and nothing activates another, so Django's timezone.localtime() and
 localdate() are the clinic's clock. Hours rows hold wall-clock times in that zone.
 
-The functions read `location.weekly_hours.all()` and `location.special_dates.all()` and filter
+The functions read `office.weekly_hours.all()` and `office.special_dates.all()` and filter
 in Python, so a Location from `Location.objects.for_display()` (both prefetched) answers any
 number of questions without another query. Note that `for_display()` prefetches only special
 dates from today on: ask it about today and the future, not the past.
@@ -109,19 +109,19 @@ def clock_hour(value):
     return value.hour % 12 or 12
 
 
-def hours_on(location, day):
-    """The hours of `location` on the date `day`: a special date if one exists, else the weekly
+def hours_on(office, day):
+    """The hours of `office` on the date `day`: a special date if one exists, else the weekly
     row(s) for that weekday; a day with no row at all is closed."""
-    special_rows = [row for row in location.special_dates.all() if row.date == day]
+    special_rows = [row for row in office.special_dates.all() if row.date == day]
     if special_rows:
         note = " ".join(dict.fromkeys(row.localized_note for row in special_rows if row.localized_note))
         return _day_from_rows(day, special_rows, note=note, is_special=True)
-    return regular_hours_on(location, day)
+    return regular_hours_on(office, day)
 
 
-def regular_hours_on(location, day):
+def regular_hours_on(office, day):
     """The weekly hours for `day`'s weekday, ignoring special dates."""
-    return _day_from_rows(day, [row for row in location.weekly_hours.all() if row.weekday == day.weekday()])
+    return _day_from_rows(day, [row for row in office.weekly_hours.all() if row.weekday == day.weekday()])
 
 
 def _day_from_rows(day, rows, note="", is_special=False):
@@ -136,26 +136,26 @@ def _day_from_rows(day, rows, note="", is_special=False):
     return DayHours(date=day, kind=kind, intervals=intervals, note=note, is_special=is_special)
 
 
-def accepts_requests_on(location, day):
+def accepts_requests_on(office, day):
     """Whether a patient may ask for an appointment on `day`: open and by-appointment days, not
     closed days or closure dates. (Whether the office takes requests at all is
     `Location.accepts_requests`, checked separately.)"""
-    return not hours_on(location, day).is_closed
+    return not hours_on(office, day).is_closed
 
 
-def week_hours(location, today):
+def week_hours(office, today):
     """The seven days from `today` on (today first), for hours tables.
 
     The next seven days rather than the calendar week, so every row is a day a patient can
     still come, and upcoming closures (the only special dates prefetched) always show.
     """
-    return [hours_on(location, today + datetime.timedelta(days=offset)) for offset in range(7)]
+    return [hours_on(office, today + datetime.timedelta(days=offset)) for offset in range(7)]
 
 
-def upcoming_special_days(location, today):
+def upcoming_special_days(office, today):
     """The hours of every special date from `today` on, soonest first, one entry a date."""
-    dates = sorted({row.date for row in location.special_dates.all() if row.date >= today})
-    return [hours_on(location, day) for day in dates]
+    dates = sorted({row.date for row in office.special_dates.all() if row.date >= today})
+    return [hours_on(office, day) for day in dates]
 
 
 def _wall_clock(day, time):
@@ -175,13 +175,13 @@ def _open_interval_at(day_hours, moment):
     return None
 
 
-def next_opening(location, moment):
+def next_opening(office, moment):
     """The start of the next open interval strictly after `moment` (aware, clinic zone), or None
     if the office does not open within LOOKAHEAD_DAYS."""
     moment = timezone.localtime(moment)
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = moment.date() + datetime.timedelta(days=offset)
-        for opens, _closes in hours_on(location, day).intervals:
+        for opens, _closes in hours_on(office, day).intervals:
             start = _wall_clock(day, opens)
             if start > moment:
                 return start
@@ -210,17 +210,17 @@ def _opening_text(opening, today):
     }
 
 
-def status_at(location, moment):
-    """Whether `location` is open, closed or by appointment at `moment`, with the state line.
+def status_at(office, moment):
+    """Whether `office` is open, closed or by appointment at `moment`, with the state line.
 
     Closing time itself counts as closed (at 5:00 PM sharp the door is locked).
     """
     moment = timezone.localtime(moment)
-    today = hours_on(location, moment.date())
+    today = hours_on(office, moment.date())
     if today.is_by_appointment:
         return OfficeStatus(
             state=DayKind.BY_APPOINTMENT,
-            text=gettext("By appointment only today: call %(phone)s") % {"phone": location.phone},
+            text=gettext("By appointment only today: call %(phone)s") % {"phone": office.phone},
             today=today,
         )
     interval = _open_interval_at(today, moment)
@@ -232,6 +232,6 @@ def status_at(location, moment):
             % {"time": format_time(interval[1])},
             today=today,
         )
-    opening = next_opening(location, moment)
+    opening = next_opening(office, moment)
     text = _opening_text(opening, moment.date()) if opening else gettext("Closed")
     return OfficeStatus(state=DayKind.CLOSED, text=text, today=today, next_opening=opening)
