@@ -1,5 +1,5 @@
-"""The clinic's article on iron deficiency and restless legs, as published on its current website,
-with its Spanish version."""
+"""The clinic's article on iron deficiency and restless legs, from its current page (kept as
+tests/articles/seed_page.txt), with its Spanish version."""
 
 from django.db import migrations
 
