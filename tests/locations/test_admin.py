@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.forms import BooleanField
 from django.urls import reverse
 
@@ -13,13 +12,6 @@ from .conftest import clinic_time, travel_to
 from .page import Page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = get_user_model().objects.create_superuser("editor", "editor@clinic.test", "a-long-test-password")
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
