@@ -9,8 +9,8 @@ from django.utils import translation
 
 from appointments.models import AppointmentRequest
 from appointments.notifications import send_notifications
+from tests.conftest import clinic_time, travel_to
 
-from .conftest import travel_to
 from .visible_text import english_ui_strings
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ SPANISH_CHOICES = ["Por la mañana", "Por la tarde", "A cualquier hora", "Pacien
 @pytest.fixture(autouse=True)
 def tuesday_morning():
     """Tuesday, December 1, 2026, 9:00 in El Paso: Thursday the 3rd is two days away."""
-    with travel_to(2026, 12, 1, 9):
+    with travel_to(clinic_time(2026, 12, 1, 9)):
         yield
 
 
@@ -105,7 +105,7 @@ def test_missing_answers_are_explained_in_spanish_beside_the_fields_and_at_the_t
     assert english_ui_strings(html) == []
 
 
-def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(client, medical_center_drive, dean_martin):
+def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(client, medical_center, dean_martin):
     html = client.post(
         FORM_URL, spanish_request(dean_martin, preferred_time="morning", phone="12", email="no-es-correo")
     ).content.decode()
@@ -120,11 +120,11 @@ def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(cli
     ) in summary
     assert "Por favor, escriba un correo electrónico válido, por ejemplo, nombre@example.com." in summary
 
-    html = client.post(FORM_URL, spanish_request(medical_center_drive, preferred_date="2026-12-05")).content.decode()
+    html = client.post(FORM_URL, spanish_request(medical_center, preferred_date="2026-12-05")).content.decode()
     assert (
         "El consultorio Medical Center Drive está cerrado el sábado 5 de diciembre de 2026. Por favor, elija otro día."
     ) in error_summary(html)
-    html = client.post(FORM_URL, spanish_request(medical_center_drive, preferred_date="2027-06-01")).content.decode()
+    html = client.post(FORM_URL, spanish_request(medical_center, preferred_date="2027-06-01")).content.decode()
     assert (
         "Por favor, elija una fecha dentro de los próximos 90 días, a más tardar el lunes 1 de marzo de 2027."
     ) in error_summary(html)
