@@ -10,7 +10,9 @@ from articles.models import Article
 from locations.hours import clinic_today
 from tests.conftest import public_paths
 
-from .visible_text import english_ui_strings, visible_text
+from tests.page import visible_text
+
+from .visible_text import english_ui_strings
 
 pytestmark = pytest.mark.django_db
 

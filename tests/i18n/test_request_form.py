@@ -10,6 +10,7 @@ from django.utils import translation
 from appointments.models import AppointmentRequest
 from appointments.notifications import send_notifications
 from tests.conftest import clinic_time, travel_to
+from tests.factories import form_data
 
 from .visible_text import english_ui_strings
 
@@ -54,25 +55,18 @@ def error_summary(html):
     return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
 
 
+SPANISH_PATIENT = {
+    "first_name": "Guadalupe",
+    "last_name": "Ornelas",
+    "phone": "+52 656 123 4567",
+    "email": "guadalupe.o@example.com",
+    "patient_kind": "returning",
+    "message": "",
+}
+
+
 def spanish_request(office, **overrides):
-    data = {
-        "first_name": "Guadalupe",
-        "last_name": "Ornelas",
-        "phone": "+52 656 123 4567",
-        "email": "guadalupe.o@example.com",
-        "location": str(office.pk),
-        "preferred_date": "2026-12-03",
-        "preferred_time": "afternoon",
-        "patient_kind": "returning",
-        "reason": "restless_legs",
-        "message": "",
-        "contact_method": "phone",
-        "callback_language": "es",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
+    return form_data(office, **{**SPANISH_PATIENT, **overrides})
 
 
 def test_the_spanish_form_asks_every_question_in_spanish(client):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from locations.models import SpecialDate, WeeklyHours
 from tests.conftest import clinic_time, travel_to
 
-from .page import Page
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to
 
-from .page import Page
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 

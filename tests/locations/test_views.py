@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to
 
-from .page import Page
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 
