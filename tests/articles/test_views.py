@@ -1,6 +1,5 @@
 import datetime
 import html
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.utils.html import strip_tags
 from articles.models import Article
 from clinic_site.models import Clinic
 from tests.factories import StaffFactory
+from tests.page import Page
 
 from .conftest import SEED_SLUG, make_article
 
@@ -46,9 +46,7 @@ def page_text(response):
 
 
 def ld_json(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
-    assert match, "no JSON-LD on the page"
-    return json.loads(match.group(1))
+    return Page(response).json_ld()
 
 
 def make_staff(*, can_view=True):

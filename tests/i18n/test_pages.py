@@ -9,7 +9,6 @@ from django.test import Client
 from articles.models import Article
 from locations.hours import clinic_today
 from tests.conftest import public_paths
-
 from tests.page import visible_text
 
 from .visible_text import english_ui_strings
@@ -101,7 +100,7 @@ def test_an_unknown_spanish_address_gets_the_404_page_in_spanish(client):
     assert_spanish(response)
 
 
-@pytest.mark.urls("tests.i18n.urls_with_failures")
+@pytest.mark.urls("tests.urls_with_failures")
 def test_the_500_page_under_es_is_spanish(client):
     client.raise_request_exception = False
     response = client.get("/es/failing-view/")
@@ -110,7 +109,7 @@ def test_the_500_page_under_es_is_spanish(client):
     assert_spanish(response)
 
 
-@pytest.mark.urls("tests.i18n.urls_with_failures")
+@pytest.mark.urls("tests.urls_with_failures")
 def test_the_503_page_under_es_is_spanish(client):
     response = client.get("/es/database-down/")
     assert response.status_code == 503

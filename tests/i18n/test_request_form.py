@@ -11,6 +11,7 @@ from appointments.models import AppointmentRequest
 from appointments.notifications import send_notifications
 from tests.conftest import clinic_time, travel_to
 from tests.factories import form_data
+from tests.page import label_texts
 
 from .visible_text import english_ui_strings
 
@@ -42,12 +43,6 @@ def tuesday_morning():
     """Tuesday, December 1, 2026, 9:00 in El Paso: Thursday the 3rd is two days away."""
     with travel_to(clinic_time(2026, 12, 1, 9)):
         yield
-
-
-def label_texts(html):
-    return [
-        re.sub(r"<[^>]+>|\*", "", text).strip() for text in re.findall(r"<(?:label|legend)[^>]*>(.*?)</", html, re.S)
-    ]
 
 
 def error_summary(html):

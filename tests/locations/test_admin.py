@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from locations.models import SpecialDate, WeeklyHours
 from tests.conftest import clinic_time, travel_to
-
 from tests.page import Page
 
 pytestmark = pytest.mark.django_db

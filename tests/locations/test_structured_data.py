@@ -4,7 +4,6 @@ import pytest
 
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to
-
 from tests.page import Page
 
 pytestmark = pytest.mark.django_db

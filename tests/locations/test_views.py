@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to
-
 from tests.page import Page
 
 pytestmark = pytest.mark.django_db
