@@ -1,13 +1,18 @@
-"""Builders of test data: staff users and what the request form posts.
+"""Builders of test data: staff users, what the request form posts and stored requests.
 
 Staff groups and their permissions come from the appointments data migration; a factory only
 puts a user in them, so a test sees the same rights the front desk and editors have.
 """
 
+import contextlib
 import datetime
 
 import factory
+import time_machine
 from django.contrib.auth.models import Group, Permission, User
+from django.utils import timezone
+
+from appointments.models import AppointmentRequest
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -45,34 +50,41 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(user, create, names, **kwargs):
-        if names:
-            groups = list(Group.objects.filter(name__in=names))
-            assert len(groups) == len(names), f"no such staff group among {names}"
-            user.groups.add(*groups)
+        user.groups.add(*each_of(Group.objects.filter(name__in=names or []), names))
 
     @factory.post_generation
     def permissions(user, create, codenames, **kwargs):
-        if codenames:
-            permissions = list(Permission.objects.filter(codename__in=codenames))
-            assert len(permissions) == len(codenames), f"no such permission among {codenames}"
-            user.user_permissions.add(*permissions)
+        user.user_permissions.add(*each_of(Permission.objects.filter(codename__in=codenames or []), codenames))
+
+
+def each_of(queryset, names):
+    """The rows named, all of them: a misspelt group or permission fails the test at once."""
+    rows = list(queryset)
+    assert len(rows) == len(names or []), f"not all of {names} exist"
+    return rows
+
+
+# The patient's answers that the form posts and the model stores alike.
+ANSWERS = {
+    "first_name": PATIENT["first_name"],
+    "last_name": PATIENT["last_name"],
+    "email": PATIENT["email"],
+    "preferred_time": "afternoon",
+    "patient_kind": "new",
+    "reason": "restless_legs",
+    "message": PATIENT["message"],
+    "contact_method": "phone",
+    "callback_language": "es",
+}
 
 
 def form_data(office, /, **overrides):
     """A complete, valid request as the browser posts it; None drops a field."""
     data = {
-        "first_name": PATIENT["first_name"],
-        "last_name": PATIENT["last_name"],
+        **ANSWERS,
         "phone": PATIENT["phone"],
-        "email": PATIENT["email"],
         "location": str(office.pk),
-        "preferred_date": THURSDAY.isoformat(),
-        "preferred_time": "afternoon",
-        "patient_kind": "new",
-        "reason": "restless_legs",
-        "message": PATIENT["message"],
-        "contact_method": "phone",
-        "callback_language": "es",
+        "preferred_date": THURSDAY,
         "consent": "on",
         "website": "",
     }
@@ -80,3 +92,18 @@ def form_data(office, /, **overrides):
     if isinstance(data["preferred_date"], datetime.date):
         data["preferred_date"] = data["preferred_date"].isoformat()
     return {name: value for name, value in data.items() if value is not None}
+
+
+def make_request(office, received=None, **fields):
+    """A stored request, as if received at `received` (clinic time; now if None)."""
+    values = {
+        **ANSWERS,
+        "phone": "+19155550123",
+        "location": office,
+        "preferred_date": THURSDAY,
+        "language": "en",
+        "consented_at": timezone.now(),
+        **fields,
+    }
+    with time_machine.travel(received, tick=False) if received else contextlib.nullcontext():
+        return AppointmentRequest.objects.create(**values)

@@ -10,7 +10,7 @@ from django.utils import translation
 from appointments.models import AppointmentRequest
 from appointments.notifications import send_notifications
 from tests.conftest import clinic_time, travel_to
-from tests.factories import form_data
+from tests.factories import form_data, make_request
 from tests.page import label_texts
 
 from .visible_text import english_ui_strings
@@ -162,20 +162,9 @@ def test_the_receipt_e_mail_of_a_spanish_request_is_spanish(client, dean_martin,
 
 def test_a_receipt_sent_later_is_in_the_patients_language_not_the_senders(dean_martin):
     # The retry command runs with no request and English active; the patient still reads Spanish.
-    stored = AppointmentRequest.objects.create(
-        first_name="Guadalupe",
-        last_name="Ornelas",
-        phone="+526561234567",
-        email="guadalupe.o@example.com",
-        location=dean_martin,
-        preferred_date="2026-12-03",
-        preferred_time="afternoon",
-        patient_kind="returning",
-        reason="restless_legs",
-        contact_method="email",
-        callback_language="es",
-        language="es",
-        consented_at="2026-12-01T16:00:00Z",
+    stored = make_request(
+        dean_martin,
+        **{**SPANISH_PATIENT, "phone": "+526561234567", "contact_method": "email", "language": "es"},
     )
     with translation.override("en"):
         send_notifications(stored.pk)
