@@ -74,14 +74,8 @@ def test_closing_before_opening_is_refused(editor_client, medical_center):
 
 
 def test_overlapping_intervals_on_one_day_are_refused(editor_client, medical_center):
-    data = add_row(
-        change_form_data(editor_client, medical_center),
-        "weekly_hours",
-        weekday="0",
-        kind="open",
-        opens="12:00",
-        closes="18:00",
-    )
+    data = change_form_data(editor_client, medical_center)
+    data = add_row(data, "weekly_hours", weekday="0", kind="open", opens="12:00", closes="18:00")
     response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "Monday: the open hours 8:00 AM - 5:00 PM and 12:00 PM - 6:00 PM overlap." in response.content.decode()
@@ -126,13 +120,8 @@ def test_a_closure_added_in_admin_shows_on_the_office_page_at_once(editor_client
     with travel_to(clinic_time(2026, 3, 9, 10)):  # Monday morning: open
         before = Page(editor_client.get(medical_center.get_absolute_url()))
         assert before.one("main").texts("p", class_="office-status") == ["Open now, closes 5:00 PM"]
-        data = add_row(
-            change_form_data(editor_client, medical_center),
-            "special_dates",
-            date="2026-03-09",
-            kind="closed",
-            note="Closed today for staff training",
-        )
+        data = change_form_data(editor_client, medical_center)
+        data = add_row(data, "special_dates", date="2026-03-09", kind="closed", note="Closed today for staff training")
         assert editor_client.post(change_url(medical_center), data).status_code == 302
         after = Page(editor_client.get(medical_center.get_absolute_url()))
     main = after.one("main")

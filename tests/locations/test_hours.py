@@ -161,6 +161,13 @@ class TestDaylightSavingChanges:
             assert status_now(medical_center).text == "Closed, opens tomorrow 8:00 AM"
 
 
+def special_opening(office, day, opens, closes):
+    """Open on `day` from `opens` to `closes` o'clock, whatever the week says."""
+    return SpecialDate.objects.create(
+        location=office, date=day, kind=DayKind.OPEN, opens=datetime.time(opens), closes=datetime.time(closes)
+    )
+
+
 class TestSpecialDates:
     def test_closure_date_closes_an_open_weekday(self, medical_center):
         SpecialDate.objects.create(
@@ -179,13 +186,7 @@ class TestSpecialDates:
         assert status.next_opening == clinic_time(2026, 3, 17, 8)
 
     def test_changed_hours_replace_the_weekly_hours(self, medical_center):
-        SpecialDate.objects.create(
-            location=medical_center,
-            date=datetime.date(2026, 3, 9),
-            kind=DayKind.OPEN,
-            opens=datetime.time(10),
-            closes=datetime.time(14),
-        )
+        special_opening(medical_center, datetime.date(2026, 3, 9), 10, 14)
         with travel_to(clinic_time(2026, 3, 9, 9)):
             assert status_now(medical_center).text == "Closed, opens today 10:00 AM"
         with travel_to(clinic_time(2026, 3, 9, 13)):
@@ -194,13 +195,7 @@ class TestSpecialDates:
             assert status_now(medical_center).text == "Closed, opens tomorrow 8:00 AM"
 
     def test_extra_opening_on_a_saturday(self, dean_martin):
-        SpecialDate.objects.create(
-            location=dean_martin,
-            date=datetime.date(2026, 3, 14),
-            kind=DayKind.OPEN,
-            opens=datetime.time(9),
-            closes=datetime.time(12),
-        )
+        special_opening(dean_martin, datetime.date(2026, 3, 14), 9, 12)
         with travel_to(clinic_time(2026, 3, 13, 18)):
             assert hours.next_opening(dean_martin, hours.clinic_now()) == clinic_time(2026, 3, 14, 9)
             assert status_now(dean_martin).state == "by_appointment"
