@@ -6,12 +6,12 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
 from locations.models import Location, SpecialDate
+from tests.factories import StaffFactory
 from tests.live import free_port
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_each_visitor_gets_the_language_offer_for_their_own_browser(page_cache):
 
 def test_a_signed_in_visitor_always_gets_a_fresh_page(client, page_cache):
     client.get("/locations/")
-    staff = get_user_model().objects.create_user("editor", password="unused-password-1", is_staff=True)
+    staff = StaffFactory(username="editor")
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     change_phone_behind_the_caches_back("915-261-0000")
     assert "915-261-0000" in client.get("/locations/").content.decode()

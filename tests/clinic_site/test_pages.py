@@ -2,11 +2,9 @@ import re
 
 import pytest
 
+from tests.page import hreflang_links
+
 pytestmark = pytest.mark.django_db
-
-
-def hreflang_links(html):
-    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
 
 
 def test_home_page_introduces_the_clinic_and_offers_a_request(client):
