@@ -241,7 +241,9 @@ class TcpProxy:
 
     `cut()` closes the listening socket and every live connection, so the server behind it
     looks gone (connections refused, open ones dead); `restore()` listens again on the same
-    port, as a database coming back would.
+    port, as a database coming back would. `pause()` keeps every connection open and accepts
+    new ones but forwards nothing, so the server looks stalled (alive, never answering), as a
+    hung database or Redis does; `resume()` delivers what was held and carries on.
     """
 
     def __init__(self, target_host, target_port):
@@ -252,6 +254,8 @@ class TcpProxy:
         self._sockets = set()
         self._lock = threading.Lock()
         self._threads = []
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -293,8 +297,18 @@ class TcpProxy:
     def _pump(self, source, sink):
         with contextlib.suppress(OSError):
             while chunk := source.recv(65536):
+                # Bounded waits: a paused pump still notices a cut (its sockets closing).
+                while not self._flowing.wait(timeout=0.2):
+                    if source.fileno() == -1:
+                        return
                 sink.sendall(chunk)
         self._close(source, sink)
+
+    def pause(self):
+        self._flowing.clear()
+
+    def resume(self):
+        self._flowing.set()
 
     def _close(self, *sockets):
         with self._lock:
@@ -311,6 +325,7 @@ class TcpProxy:
             return len(self._sockets) // 2
 
     def cut(self):
+        self._flowing.set()
         self._accepting.clear()
         for thread in self._threads:
             thread.join(timeout=5)

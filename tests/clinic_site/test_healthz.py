@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_cannot_be_reached():
@@ -34,4 +34,4 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached():
     )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome == {"status": 503, "body": {"status": "unavailable", "database": "unreachable"}}
+    assert outcome == {"status": 503, "body": {"status": "unavailable", "database": "unreachable", "cache": "unreachable"}}
