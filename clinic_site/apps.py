@@ -8,6 +8,7 @@ class ClinicSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .page_cache import content_changed
 
         # Any content saved or deleted drops the cached public pages (page_cache.py).
