@@ -34,4 +34,7 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached():
     )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome == {"status": 503, "body": {"status": "unavailable", "database": "unreachable", "cache": "unreachable"}}
+    assert outcome == {
+        "status": 503,
+        "body": {"status": "unavailable", "database": "unreachable", "cache": "unreachable"},
+    }
