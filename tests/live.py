@@ -146,7 +146,6 @@ def production_env(**overrides):
         "PLAIN_STATIC_STORAGE": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
-        "SITE_URL": "http://127.0.0.1",
     }
     env.update({key: str(value) for key, value in overrides.items()})
     return env
@@ -156,9 +155,11 @@ class GunicornServer:
     """gunicorn serving the site in a process group of its own, logging to a file."""
 
     def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
-        self.env = env
         self.workers = workers
         self.port = free_port()
+        # The server's own address is the site's public origin (links in e-mails; the page cache
+        # keeps only pages asked for on it), unless the test says otherwise.
+        self.env = {"SITE_URL": self.base_url, **env}
         self.extra_args = list(extra_args)
         self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
         self.process = None
@@ -178,6 +179,9 @@ class GunicornServer:
                 "-m",
                 "gunicorn",
                 "clinic_site.wsgi",
+                # The site's own settings (access log format, trusted proxies), as `make serve`.
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
