@@ -110,11 +110,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# libpq waits forever for a server that does not answer; patients should get the "please call
+# us" page in seconds, well under gunicorn's 30-second worker timeout. Seconds; 0 turns a limit
+# off (e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long one-off command). See clinic_site/database.py.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+# The server cancels a statement running longer; the site gives up on a connection silent for
+# this plus 2 seconds (a stalled server or network: nothing else would notice).
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
+# A peer gone without a word: keepalive probes after this long idle, and data unacknowledged
+# this long (tcp_user_timeout) break the connection.
+DATABASE_TCP_TIMEOUT = int(os.environ.get("DATABASE_TCP_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # libpq waits forever for an unreachable server by default; patients should get the
-    # "please call us" page in seconds, not after gunicorn's worker timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+            "keepalives": 1,
+            "keepalives_idle": DATABASE_TCP_TIMEOUT,
+            "keepalives_interval": max(DATABASE_TCP_TIMEOUT // 3, 1),
+            "keepalives_count": 3,
+            "tcp_user_timeout": DATABASE_TCP_TIMEOUT * 1000,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
