@@ -6,6 +6,16 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
+
+from clinic_site.text import refuse_control_characters_in_fields
+
+
+def phone_is_valid(text):
+    try:
+        return PhoneNumber.from_string(text, region="US").is_valid()
+    except NumberParseException:  # "abc": not even shaped like a number
+        return False
 
 
 class LocationQuerySet(models.QuerySet):
@@ -56,7 +66,8 @@ class Location(models.Model):
 
     def clean(self):
         super().clean()
-        if self.phone and not PhoneNumber.from_string(self.phone, region="US").is_valid():
+        refuse_control_characters_in_fields(self)
+        if self.phone and not phone_is_valid(self.phone):
             raise ValidationError({"phone": _("Enter a valid phone number.")})
 
     @property
@@ -110,6 +121,7 @@ class HoursRow(models.Model):
 
     def clean(self):
         super().clean()
+        refuse_control_characters_in_fields(self)
         if self.kind == DayKind.OPEN:
             if self.opens is None or self.closes is None:
                 raise ValidationError(_("An open day needs an opening and a closing time."))
