@@ -66,7 +66,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "clinic_site.middleware.IgnoreControlCharactersMiddleware",
+    # Django's, answering 503 when the database fails as the session is saved (middleware.py).
+    "clinic_site.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,7 +163,8 @@ else:
 # changes; only with Redis (clinic_site/page_cache.py says why). "Open now" allows at most 60.
 PUBLIC_PAGE_CACHE_SECONDS = min(int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0")), 60)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, refusing malformed keys (clinic_site/sessions.py).
+SESSION_ENGINE = "clinic_site.sessions"
 
 # --- Auth and staff sessions ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

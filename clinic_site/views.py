@@ -54,8 +54,10 @@ def healthz(request):
 
 
 def robots_txt(request):
+    # No line for the admin: robots.txt is public, and a custom ADMIN_URL is meant to stay out
+    # of sight. The admin's pages tell crawlers to keep out themselves (robots meta tag).
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}", f"Sitemap: {sitemap_url}", ""]
+    lines = ["User-agent: *", "Disallow:", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
