@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ClinicSiteConfig(AppConfig):
@@ -20,3 +21,11 @@ class ClinicSiteConfig(AppConfig):
 
             # A stalled server costs seconds, not a worker (database.py).
             database.install(settings.DATABASE_CONNECT_TIMEOUT, settings.DATABASE_STATEMENT_TIMEOUT)
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the practice's own admin site (admin.ClinicAdminSite)."""
+
+    # Named in INSTALLED_APPS; ClinicSiteConfig stays this module's config for "clinic_site".
+    default = False
+    default_site = "clinic_site.admin.ClinicAdminSite"
