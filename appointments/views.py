@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
@@ -63,6 +64,9 @@ def see_confirmation():
 
 
 @method_decorator(never_cache, name="dispatch")
+# Every answer is protected health information: an error report (ADMINS, Sentry and the like)
+# shows the posted fields as stars, never the patient's answers.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class AppointmentRequestView(FormView):
     """The request form. `?location=<slug>` preselects an office; an unknown slug is ignored."""
 

@@ -18,6 +18,28 @@ def has_control_characters(text, allowed=""):
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
+# Invisible formatting characters (Unicode category Cf): bidi overrides and isolates (U+202E
+# shows "Ana\u202egnp.exe" as "Anaexe.png"), zero-width spaces and joiners, the BOM, soft
+# hyphens. They change how text displays or hide what it starts with, and a patient never
+# means to type one.
+def is_invisible(char):
+    return unicodedata.category(char) == "Cf"
+
+
+def has_invisible_characters(text):
+    return any(is_invisible(char) for char in text)
+
+
+def strip_invisible_characters(text):
+    return "".join(char for char in text if not is_invisible(char))
+
+
+def as_displayed(text):
+    """The text as a spreadsheet or screen reads it: compatibility forms folded (full-width
+    "＝" is "="), invisible characters dropped."""
+    return strip_invisible_characters(unicodedata.normalize("NFKC", text))
+
+
 def refuse_control_characters_in_fields(instance):
     """Model.clean() helper: a ValidationError naming each text field holding control characters."""
     errors = {}
