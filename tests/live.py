@@ -123,6 +123,28 @@ class ThrowawayDatabase:
         return result.stdout
 
 
+def django_with_refused_database(code):
+    """Run `code` in a Django process of its own (the test settings) whose PostgreSQL refuses
+    every connection (nothing listens on port 1); return the JSON value it printed last."""
+    import json
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, json; django.setup();" + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 # --- gunicorn -----------------------------------------------------------------------------
 
 

@@ -9,9 +9,9 @@ X-Forwarded-For header is what a proxy in front would append.
 import pytest
 
 from appointments.models import AppointmentRequest
-from tests.live import HttpClient, production_env, unique_name
+from tests.live import HttpClient
 
-from .conftest import FORM_URL, RECEIVED_URL, valid_submission
+from .conftest import FORM_URL, RECEIVED_URL, create_live_superuser, valid_submission
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -40,16 +40,7 @@ def live_submission(live_database, office, request_day):
 
 @pytest.fixture
 def staff_user(live_database):
-    username = unique_name("staff")
-    live_database.manage(
-        "createsuperuser",
-        "--no-input",
-        "--username",
-        username,
-        "--email",
-        "staff@clinic.test",
-        env=production_env(DATABASE_URL=live_database.url(), DJANGO_SUPERUSER_PASSWORD=PASSWORD),
-    )
+    username = create_live_superuser(live_database, PASSWORD, "staff")
     return username
 
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tests.live import HttpClient, production_env, unique_name
+from tests.live import HttpClient
 
-from .conftest import FORM_URL, valid_submission
+from .conftest import FORM_URL, create_live_superuser, valid_submission
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -19,16 +19,7 @@ PATIENT_TRACES = ["Quillfeather", "Zebediah", "261-7788", "2617788", "zeb.q", "e
 
 
 def signed_in_staff(server, live_database):
-    username = unique_name("frontdesk")
-    live_database.manage(
-        "createsuperuser",
-        "--no-input",
-        "--username",
-        username,
-        "--email",
-        "frontdesk@clinic.test",
-        env=production_env(DATABASE_URL=live_database.url(), DJANGO_SUPERUSER_PASSWORD=PASSWORD),
-    )
+    username = create_live_superuser(live_database, PASSWORD, "frontdesk")
     staff = HttpClient(server.base_url)
     token = staff.csrf_token("/admin/login/")
     assert (

@@ -2,16 +2,11 @@
 and query strings, and a database outage met while saving a session, give a 4xx or a 503, never
 a 500, and never after the patient's request was stored."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from appointments.models import AppointmentRequest
-from tests.live import ROOT
+from tests.live import django_with_refused_database
 
 from .conftest import FORM_URL, RECEIVED_URL
 
@@ -66,20 +61,10 @@ def test_control_characters_in_a_query_string_are_ignored(client, url, same_as):
 
 def test_a_session_cookie_meets_a_database_outage_with_the_503_page():
     # A real refused database (nothing listens on port 1), in a process of its own.
-    script = (
-        "import django, json; django.setup();"
+    statuses = django_with_refused_database(
         "from django.test import Client;"
         "c = Client(raise_request_exception=False);"
         "c.cookies['sessionid'] = 'abcdefgh12345678abcdefgh12345678';"
         "print(json.dumps([c.get(p).status_code for p in ('/', '/privacy/', '/appointments/request/')]))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/test",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [503, 503, 503]
+    assert statuses == [503, 503, 503]
