@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
+from clinic_site.text import as_displayed
+
 from .models import (
     REFERENCE_LENGTH,
     AppointmentRequest,
@@ -64,7 +66,8 @@ RECORD = [
 
 def spreadsheet_safe(value):
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    # Judged as the spreadsheet reads it: "＝1+1" (full width) and "\u200b=1+1" are formulas too.
+    return "'" + text if as_displayed(text).startswith(FORMULA_TRIGGERS) else text
 
 
 def clinic_datetime(moment):

@@ -113,3 +113,18 @@ def start_gunicorn(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+def create_live_superuser(live_database, password, prefix="staff"):
+    """A staff member with every permission in the live server's database; returns the username."""
+    username = unique_name(prefix)
+    live_database.manage(
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        username,
+        "--email",
+        f"{prefix}@clinic.test",
+        env=production_env(DATABASE_URL=live_database.url(), DJANGO_SUPERUSER_PASSWORD=password),
+    )
+    return username
