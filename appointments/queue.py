@@ -8,7 +8,7 @@ midnight.
 
 import datetime
 
-from locations.hours import clinic_now, clinic_zone, in_clinic_zone
+from locations.hours import business_seconds_between, clinic_now, clinic_zone, in_clinic_zone
 
 
 def is_business_day(day):
@@ -37,3 +37,13 @@ def one_business_day_before(moment):
 def overdue_cutoff(now=None):
     """Requests received before this moment and still new are overdue."""
     return one_business_day_before(now or clinic_now())
+
+
+def first_contact_wait(location, received, contacted):
+    """How long a patient waited for the first contact, as the reports count it: business
+    seconds at the office (locations.hours.business_seconds_between), and whether the contact
+    came within one business day, that is before the request would have turned overdue."""
+    return (
+        business_seconds_between(location, received, contacted),
+        received >= one_business_day_before(contacted),
+    )
