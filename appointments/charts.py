@@ -168,11 +168,11 @@ def stacked_bars(prefix, title, summary, unit, labels, series):
                 # A white edge between segments, so stacked pieces stay apart without colour.
                 bars.append(
                     format_html(
-                        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}" stroke="#ffffff"/>',
-                        x,
-                        base,
-                        bar,
-                        height,
+                        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff"/>',
+                        round(x, 1),
+                        round(base, 1),
+                        round(bar, 1),
+                        round(height, 1),
                         _fill(prefix, number),
                     )  # fmt: skip
                 )
