@@ -4,11 +4,14 @@ and that they identify no patient."""
 import collections
 import csv
 import datetime
+import importlib
 import io
 import statistics
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +20,7 @@ from django.utils.formats import date_format
 from appointments.models import AppointmentRequest, ClosingReason, Language, PatientKind, Reason, RequestAccess, Status
 from locations.models import Location
 
-from .conftest import CLINIC_ZONE, TODAY
+from .conftest import CLINIC_ZONE, TODAY, make_request
 from .generated import generate_requests
 
 REPORTS = reverse("admin:appointments_reports")
@@ -334,3 +337,53 @@ def test_bad_ranges_get_a_clear_message_and_400(front_desk_client, path, query, 
     response = front_desk_client.get(f"{path}?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+# --- the wait, stamped at the first contact ----------------------------------------------------
+
+
+def test_the_first_contact_stamps_the_business_wait_once(medical_center):
+    friday_evening = datetime.datetime(2026, 5, 8, 16, 55, tzinfo=CLINIC_ZONE)
+    request = make_request(medical_center, received=friday_evening)
+    with time_machine.travel(datetime.datetime(2026, 5, 11, 8, 5, tzinfo=CLINIC_ZONE), tick=False):
+        request.status = Status.CONTACTED
+        request.save()
+    request.refresh_from_db()
+    assert (request.business_seconds_to_contact, request.contacted_within_business_day) == (600, True)
+    with time_machine.travel(datetime.datetime(2026, 5, 20, 9, tzinfo=CLINIC_ZONE), tick=False):
+        request.status = Status.SCHEDULED
+        request.save()
+    request.refresh_from_db()
+    assert request.business_seconds_to_contact == 600
+
+
+def test_a_contact_after_a_whole_business_day_is_not_within_one(medical_center):
+    request = make_request(medical_center, received=datetime.datetime(2026, 5, 11, 9, tzinfo=CLINIC_ZONE))
+    with time_machine.travel(datetime.datetime(2026, 5, 12, 9, 30, tzinfo=CLINIC_ZONE), tick=False):
+        request.status = Status.CONTACTED
+        request.save()
+    request.refresh_from_db()
+    assert (request.business_seconds_to_contact, request.contacted_within_business_day) == (9.5 * 3600, False)
+
+
+def test_closing_without_a_contact_stamps_no_wait(medical_center):
+    request = make_request(medical_center)
+    request.status, request.closing_reason = Status.CLOSED, ClosingReason.NOT_GENUINE
+    request.save()
+    request.refresh_from_db()
+    assert (request.business_seconds_to_contact, request.contacted_within_business_day) == (None, None)
+
+
+def test_the_migration_backfills_requests_contacted_before_it(dean_martin):
+    request = make_request(dean_martin, received=datetime.datetime(2026, 5, 11, 9, tzinfo=CLINIC_ZONE))
+    untouched = make_request(dean_martin)
+    AppointmentRequest.objects.filter(pk=request.pk).update(
+        status=Status.CONTACTED, first_contacted_at=datetime.datetime(2026, 5, 14, 14, 30, tzinfo=CLINIC_ZONE)
+    )
+    migration = importlib.import_module("appointments.migrations.0005_first_contact_wait")
+    migration.backfill(django_apps, None)
+    request.refresh_from_db()
+    untouched.refresh_from_db()
+    # Dean Martin's Thursday afternoon only; its by-appointment days count nothing.
+    assert (request.business_seconds_to_contact, request.contacted_within_business_day) == (90 * 60, False)
+    assert untouched.business_seconds_to_contact is None
