@@ -14,7 +14,7 @@ import math
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 28, 64
 INK = "#1a1a1a"
 GRID = "#767676"
 # (colour, fill pattern, line dash, marker) per series.
@@ -123,9 +123,7 @@ def _frame(prefix, title, summary, top, unit, labels, body, legend):
         ((LEFT + slot * (index + 0.5), HEIGHT - BOTTOM + 16, INK, label) for index, label in enumerate(labels)
          if index % every == 0),
     )  # fmt: skip
-    unit_label = format_html(
-        '<text x="{}" y="{}" font-size="12" fill="{}">{}</text>', 4, TOP - 4 if TOP > 12 else 12, INK, unit
-    )
+    unit_label = format_html('<text x="{}" y="{}" font-size="12" fill="{}">{}</text>', 4, TOP - 12, INK, unit)
     legend_items = []
     x = LEFT
     for swatch, name in legend:
