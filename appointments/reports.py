@@ -117,8 +117,20 @@ class ReportForm(forms.Form):
 # --- the figures --------------------------------------------------------------------------
 
 
+class InHours:
+    """The waits in business hours, one decimal, as the page and CSV show them."""
+
+    @property
+    def median_hours(self):
+        return hours(self.median_seconds)
+
+    @property
+    def p90_hours(self):
+        return hours(self.p90_seconds)
+
+
 @dataclass
-class Week:
+class Week(InHours):
     start: datetime.date
     by_office: list  # received, one count per office in Report.offices order
     contacted: int = 0
@@ -134,17 +146,9 @@ class Week:
     def label(self):
         return date_format(self.start, "M j, Y")
 
-    @property
-    def median_hours(self):
-        return hours(self.median_seconds)
-
-    @property
-    def p90_hours(self):
-        return hours(self.p90_seconds)
-
 
 @dataclass
-class Report:
+class Report(InHours):
     start: datetime.date
     end: datetime.date
     offices: list
@@ -156,9 +160,6 @@ class Report:
     p90_seconds: float | None = None
     outcomes: list = field(default_factory=list)  # (label, count)
     breakdowns: list = field(default_factory=list)  # (title, [(label, count)])
-
-    median_hours = Week.median_hours
-    p90_hours = Week.p90_hours
 
     @property
     def within_business_day_share(self):
@@ -296,14 +297,14 @@ def csv_rows(report):
         yield ["Requests received", day, "All offices shown", week.received]
         yield ["First contacted", day, "", week.contacted]
         yield ["Contacted within one business day", day, "", week.within_business_day]
-        yield ["Median business hours to first contact", day, "", _blank(hours(week.median_seconds))]
-        yield ["90th percentile business hours to first contact", day, "", _blank(hours(week.p90_seconds))]
+        yield ["Median business hours to first contact", day, "", _blank(week.median_hours)]
+        yield ["90th percentile business hours to first contact", day, "", _blank(week.p90_hours)]
     yield ["Requests received", whole, "All offices shown", report.received]
     yield ["First contacted", whole, "", report.contacted]
     yield ["Contacted within one business day", whole, "", report.within_business_day]
     yield ["Share contacted within one business day (%)", whole, "", _blank(report.within_business_day_share)]
-    yield ["Median business hours to first contact", whole, "", _blank(hours(report.median_seconds))]
-    yield ["90th percentile business hours to first contact", whole, "", _blank(hours(report.p90_seconds))]
+    yield ["Median business hours to first contact", whole, "", _blank(report.median_hours)]
+    yield ["90th percentile business hours to first contact", whole, "", _blank(report.p90_hours)]
     for label, count in report.outcomes:
         yield ["Outcome", whole, label, count]
     for title, rows in report.breakdowns:
@@ -368,8 +369,8 @@ def report_charts(report):
         intake_summary += f" Busiest week: the week of {busiest.label}, with {busiest.received}."
     if report.contacted:
         wait_summary = (
-            f"{report.contacted} of these requests were contacted. Median wait {hours(report.median_seconds)} "
-            f"business hours, 90th percentile {hours(report.p90_seconds)} business hours; "
+            f"{report.contacted} of these requests were contacted. Median wait {report.median_hours} "
+            f"business hours, 90th percentile {report.p90_hours} business hours; "
             f"{report.within_business_day_share}% contacted within one business day."
         )
     else:
@@ -394,8 +395,8 @@ def report_charts(report):
             "Business hours",
             labels,
             [
-                ("Median", [hours(week.median_seconds) for week in report.weeks]),
-                ("90th percentile", [hours(week.p90_seconds) for week in report.weeks]),
+                ("Median", [week.median_hours for week in report.weeks]),
+                ("90th percentile", [week.p90_hours for week in report.weeks]),
             ],
         ),
         "wait_summary": wait_summary,
