@@ -8,7 +8,9 @@ midnight.
 
 import datetime
 
-from locations.hours import business_seconds_between, clinic_now, clinic_zone, in_clinic_zone
+from django.utils import timezone
+
+from locations.hours import business_seconds_between
 
 
 def is_business_day(day):
@@ -22,7 +24,7 @@ def one_business_day_before(moment):
     day. During a weekend the business clock stands still at Friday midnight, so the answer
     is the start of that Friday.
     """
-    local = in_clinic_zone(moment)
+    local = timezone.localtime(moment)
     day, clock = local.date(), local.time()
     if not is_business_day(day):
         clock = datetime.time(0)
@@ -31,12 +33,12 @@ def one_business_day_before(moment):
         day -= datetime.timedelta(days=1)
     # A business day is never a daylight-saving change day (those are Sundays in the US),
     # so this wall-clock time exists exactly once.
-    return datetime.datetime.combine(day, clock, tzinfo=clinic_zone())
+    return timezone.make_aware(datetime.datetime.combine(day, clock))
 
 
 def overdue_cutoff(now=None):
     """Requests received before this moment and still new are overdue."""
-    return one_business_day_before(now or clinic_now())
+    return one_business_day_before(now or timezone.now())
 
 
 def first_contact_wait(location, received, contacted):
