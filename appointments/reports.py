@@ -29,7 +29,7 @@ from locations.hours import clinic_today, clinic_zone
 from locations.models import Location
 
 from . import charts
-from .models import AppointmentRequest, ClosingReason, Language, PatientKind, Reason, Status
+from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientKind, Reason, Status
 
 PRESET_WEEKS = (4, 12, 52)
 DEFAULT_WEEKS = 12
@@ -248,8 +248,8 @@ def _set_waits(target, contacted, within, median, p90):
 BREAKDOWNS = [
     ("Reason for visit", "reason", Reason.choices),
     ("New or returning patient", "patient_kind", PatientKind.choices),
-    ("Call-back language", "callback_language", Language.choices),
-    ("Site language", "language", Language.choices),
+    ("Call-back language", "callback_language", LANGUAGE_CHOICES),
+    ("Site language", "language", LANGUAGE_CHOICES),
 ]
 OPEN_STATUSES = [Status.NEW, Status.CONTACTED]
 

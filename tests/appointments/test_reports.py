@@ -17,7 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from appointments.models import AppointmentRequest, ClosingReason, Language, PatientKind, Reason, RequestAccess, Status
+from appointments.models import (
+    LANGUAGE_CHOICES,
+    AppointmentRequest,
+    ClosingReason,
+    PatientKind,
+    Reason,
+    RequestAccess,
+    Status,
+)
 from locations.models import Location
 
 from .conftest import CLINIC_ZONE, TODAY, make_request
@@ -106,8 +114,8 @@ def expected_figures(rows, start, end, office=None):
     for title, name, choices in [
         ("Reason for visit", "reason", Reason.choices),
         ("New or returning patient", "patient_kind", PatientKind.choices),
-        ("Call-back language", "callback_language", Language.choices),
-        ("Site language", "language", Language.choices),
+        ("Call-back language", "callback_language", LANGUAGE_CHOICES),
+        ("Site language", "language", LANGUAGE_CHOICES),
     ]:
         counted = collections.Counter(getattr(row, name) for row in chosen)
         for value, label in choices:
