@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from appointments.models import AppointmentRequest
 from appointments.reports import typical_callback_hours
@@ -20,6 +21,13 @@ FORM_URL = "/appointments/request/"
 RECEIVED_URL = "/appointments/request/received/"
 HOUR = 3600
 TODAYS_WORDING = "Our front desk will call you back to book your appointment."
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A Spanish page leaves Spanish active in this thread (LocaleMiddleware); later tests expect English."""
+    yield
+    translation.activate("en")
 
 
 def contacted(office, waits, days_ago=1):
