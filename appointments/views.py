@@ -20,6 +20,7 @@ from shared.languages import active_language
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
 from .models import ContactMethod, PreferredTime, format_reference, new_reference
 from .notifications import send_notifications
+from .reports import typical_callback_hours
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
@@ -146,5 +147,6 @@ def request_received(request):
         "office": office,
         "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
         "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
+        "callback_hours": typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)
