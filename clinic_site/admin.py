@@ -1,6 +1,12 @@
 from django.contrib import admin
 
+from staff.sites import StaffAdminSite
+
 from .models import Clinic
+
+
+class ClinicAdminSite(StaffAdminSite):
+    """The practice's admin: every page behind the second factor (staff/)."""
 
 
 @admin.register(Clinic)

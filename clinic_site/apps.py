@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ClinicSiteConfig(AppConfig):
@@ -13,3 +14,11 @@ class ClinicSiteConfig(AppConfig):
         # Any content saved or deleted drops the cached public pages (page_cache.py).
         post_save.connect(content_changed, dispatch_uid="page_cache_content_saved")
         post_delete.connect(content_changed, dispatch_uid="page_cache_content_deleted")
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the practice's own admin site (admin.ClinicAdminSite)."""
+
+    # Named in INSTALLED_APPS; ClinicSiteConfig stays this module's config for "clinic_site".
+    default = False
+    default_site = "clinic_site.admin.ClinicAdminSite"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appointments.models import AppointmentRequest
 from locations.models import Location
+from tests.conftest import staff_login
 
 CLINIC_ZONE = ZoneInfo("America/Denver")
 # Tuesday morning in El Paso: every test starts here unless it travels elsewhere.
@@ -102,13 +103,13 @@ def staff_user(username, group_name):
 
 @pytest.fixture
 def front_desk_client(client, db):
-    client.force_login(staff_user("frontdesk", "Front desk"))
+    staff_login(client, staff_user("frontdesk", "Front desk"))
     return client
 
 
 @pytest.fixture
 def editor_client(client, db):
-    client.force_login(staff_user("editor", "Editors"))
+    staff_login(client, staff_user("editor", "Editors"))
     return client
 
 

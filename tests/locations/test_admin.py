@@ -8,6 +8,7 @@ from django.forms import BooleanField
 from django.urls import reverse
 
 from locations.models import Location, SpecialDate, WeeklyHours
+from tests.conftest import staff_login
 
 from .conftest import clinic_time, travel_to
 from .page import Page
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor_client(client):
     editor = get_user_model().objects.create_superuser("editor", "editor@clinic.test", "a-long-test-password")
-    client.force_login(editor)
+    staff_login(client, editor)
     return client
 
 
