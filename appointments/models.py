@@ -246,4 +246,3 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
-

@@ -55,9 +55,8 @@ def daily_views(username, start, end):
         for day, row in days.items():
             if day < start:
                 continue
-            before = [
-                other["views"] for other_day, other in days.items() if day - datetime.timedelta(days=USUAL_WINDOW_DAYS) <= other_day < day
-            ]
+            window_start = day - datetime.timedelta(days=USUAL_WINDOW_DAYS)
+            before = [other["views"] for other_day, other in days.items() if window_start <= other_day < day]
             usual = statistics.median(before) if before else None
             rows.append({**row, "usual": usual, "unusual": usual is not None and row["views"] > UNUSUAL_FACTOR * usual})
     return sorted(rows, key=lambda row: (row["day"], row["username"]), reverse=True)

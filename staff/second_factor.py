@@ -201,7 +201,9 @@ class SecondFactorAdminSite(admin.AdminSite):
                 self._signed_in(request, device, Action.ENROLLED, f"authenticator app and {len(codes)} backup codes")
                 # Shown once, in this response only (never_cache keeps it out of every cache).
                 return self._page(request, "staff/backup_codes.html", "Your backup codes", codes=codes)
-            form.add_error("code", "That code is not right. Check the app shows this account, then try the newest code.")
+            form.add_error(
+                "code", "That code is not right. Check the app shows this account, then try its newest code."
+            )
         secret = base64.b32encode(device.bin_key).decode()
         return self._page(
             request,

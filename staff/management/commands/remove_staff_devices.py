@@ -22,4 +22,4 @@ class Command(BaseCommand):
         for device in devices:
             device.delete()
         record(None, Action.DEVICES_REMOVED, detail=f"{len(devices)} removed by manage.py", username=username)
-        self.stdout.write(f"Removed {len(devices)} device(s) of {username}: they set up a new one at their next sign-in.")
+        self.stdout.write(f"Removed {len(devices)} device(s) of {username}: a new one is set up at the next sign-in.")
