@@ -279,3 +279,16 @@ def test_an_address_that_is_not_one_is_recorded_as_unknown(rf, front_desk, setti
     request.user = front_desk
     record(request, Action.SIGNED_OUT)
     assert AccessRecord.objects.get().address is None
+
+
+def test_the_server_signs_an_idle_session_out_without_any_script(client, phone, settings):
+    sign_in(client, "rosa.front")
+    enter_code(client, code_for(phone))
+    assert client.get("/admin/").status_code == 200
+    with time_machine.travel(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60), tick=False):
+        assert client.get("/admin/").status_code == 200  # still within 30 minutes of the last page
+    idle = datetime.timedelta(seconds=2 * settings.SESSION_COOKIE_AGE - 60 + 1)
+    with time_machine.travel(idle, tick=False):
+        response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
