@@ -192,6 +192,8 @@ AXES_VERBOSE = False
 STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", not DEBUG)
 # The account's name in the authenticator app.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic staff")
+# A superuser removes a colleague's devices in admin but never sees their secrets or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The idle logoff warning shows this many seconds before SESSION_COOKIE_AGE runs out.
 STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "120"))
 # The access record names requests by reference only, so it outlives them: six years (HIPAA

@@ -79,6 +79,8 @@ def test_a_new_staff_member_sets_up_the_app_and_signs_in_with_codes(new_page, ne
     no_violations(page)
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    # The QR code, the notice and the pages broke no rule of the Content Security Policy.
+    assert page.network.console_errors == []
     assert list(
         AccessRecord.objects.filter(username="nadia.new")
         .exclude(action__in=AccessRecord.READS)

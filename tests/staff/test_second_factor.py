@@ -252,6 +252,9 @@ def test_a_superuser_removes_a_colleagues_device_in_the_admin(client, phone):
     boss = User.objects.create_superuser("boss", password=PASSWORD)
     staff_login(client, boss)
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 200
+    # Removing, yes; reading the colleague's secret, no.
+    assert phone.key not in client.get(f"/admin/otp_totp/totpdevice/{phone.pk}/change/").content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{phone.pk}/config/").status_code == 403
     response = client.post(f"/admin/otp_totp/totpdevice/{phone.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=phone.pk).exists()
