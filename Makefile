@@ -44,12 +44,24 @@ test: install-dev test-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Debian's Chromium, which the browser tests drive (Playwright's own download cannot work
-## here), and GNU gettext, which checks the Spanish catalogue.
+## here), GNU gettext, which checks the Spanish catalogue, and Java and npm for the HTML checker.
 test-tools:
 	@{ test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" && command -v msgfmt >/dev/null; } || { \
 	  echo "Installing Debian's chromium and gettext for the tests (needs root)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null) || \
 	  { echo "Missing tools: run 'sudo apt-get install chromium gettext' (or set CHROMIUM_PATH) and try again."; exit 1; }; }
+	@command -v java >/dev/null && command -v npm >/dev/null || { \
+	  echo "Installing Debian's default-jre-headless and npm for the Nu Html Checker (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm >/dev/null) || \
+	  { echo "Missing tools: run 'sudo apt-get install default-jre-headless npm' and try again."; exit 1; }; }
+	@$(MAKE) --no-print-directory --silent $(VNU_INSTALLED)
+
+## The W3C Nu Html Checker (npm vnu-jar, pinned in tests/html_checker), run with the machine's
+## Java: --ignore-scripts keeps its postinstall from downloading a Java of its own.
+VNU_INSTALLED := tests/html_checker/node_modules/.installed
+$(VNU_INSTALLED): tests/html_checker/package-lock.json
+	cd tests/html_checker && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Refresh the Spanish catalogue after changing English strings, then translate and compile.
 messages: install
@@ -76,4 +88,4 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache tests/html_checker/node_modules

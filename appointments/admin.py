@@ -13,12 +13,12 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from clinic_site.spreadsheet import spreadsheet_safe
-from locations.hours import clinic_now, clinic_today, in_clinic_zone
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
@@ -26,6 +26,7 @@ from .models import (
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
+    IllegalMove,
     Status,
     normalize_reference,
 )
@@ -62,7 +63,30 @@ RECORD = [
 
 
 def clinic_datetime(moment):
-    return date_format(in_clinic_zone(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+
+
+# The export: one (header, value) pair a column, in the order staff read a request.
+CSV_COLUMNS = [
+    ("Reference", lambda row: row.display_reference),
+    ("Received", lambda row: clinic_datetime(row.created_at)),
+    ("First name", lambda row: row.first_name),
+    ("Last name", lambda row: row.last_name),
+    ("Phone", lambda row: row.phone_display),
+    ("Email", lambda row: row.email),
+    ("Office", lambda row: row.location.name),
+    ("Preferred date", lambda row: row.preferred_date.isoformat()),
+    ("Preferred time", lambda row: row.get_preferred_time_display()),
+    ("New or returning", lambda row: row.get_patient_kind_display()),
+    ("Reason", lambda row: row.get_reason_display()),
+    ("Message", lambda row: row.message),
+    ("Contact by", lambda row: row.get_contact_method_display()),
+    ("Call back in", lambda row: row.get_callback_language_display()),
+    ("Status", lambda row: row.get_status_display()),
+    ("Closing reason", lambda row: row.get_closing_reason_display()),
+    ("First contacted", lambda row: clinic_datetime(row.first_contacted_at)),
+    ("Staff notes", lambda row: row.staff_notes),
+]
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -88,7 +112,7 @@ class PreferredDateFilter(admin.SimpleListFilter):
         return [("today", "Today"), ("tomorrow", "Tomorrow"), ("week", "Next 7 days"), ("past", "In the past")]
 
     def queryset(self, request, queryset):
-        today = clinic_today()
+        today = timezone.localdate()
         ranges = {
             "today": Q(preferred_date=today),
             "tomorrow": Q(preferred_date=today + datetime.timedelta(days=1)),
@@ -176,7 +200,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         if obj.first_contacted_at:
             return timesince(obj.created_at, obj.first_contacted_at, depth=1)
         if obj.status == Status.NEW:
-            return timesince(obj.created_at, clinic_now(), depth=2)
+            return timesince(obj.created_at, timezone.now(), depth=2)
         return "—"
 
     @admin.display(description="Overdue")
@@ -205,9 +229,15 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status != Status.NEW:
-            obj.handled_by = request.user
-        super().save_model(request, obj, form, change)
+        if "status" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        # The form's clean() already checked the move; it is refused here only if someone else
+        # moved the request in between.
+        try:
+            obj.move_to(obj.status, by=request.user, closing_reason=obj.closing_reason, correction=True)
+        except IllegalMove as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -224,7 +254,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     @staticmethod
     def _phone_in(search_term):
-        """Staff type numbers as they hear them ("915-260-4598"); they are stored as +19152604598."""
+        """Staff type numbers as they hear them ("915-555-0123"); they are stored as +19155550123."""
         try:
             number = phonenumbers.parse(search_term.strip(), "US")
         except phonenumbers.NumberParseException:
@@ -235,19 +265,15 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     # --- actions -------------------------------------------------------------------------
 
-    def _move(self, request, queryset, status, from_statuses, closing_reason=""):
+    def _move(self, request, queryset, status, closing_reason=""):
         moved = skipped = 0
         for appointment_request in queryset.select_related(None):
-            if appointment_request.status not in from_statuses:
+            try:
+                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason)
+            except IllegalMove:
                 skipped += 1
                 continue
-            appointment_request.status = status
-            appointment_request.handled_by = request.user
-            changed = ["Status", "Handled by"]
-            if closing_reason:
-                appointment_request.closing_reason = closing_reason
-                changed.append("Closing reason")
-            appointment_request.save()
+            changed = ["Status", "Handled by"] + (["Closing reason"] if closing_reason else [])
             self.log_change(request, appointment_request, [{"changed": {"fields": changed}}])
             moved += 1
         label = Status(status).label.lower()
@@ -259,24 +285,18 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     @admin.action(description="Mark selected requests as contacted", permissions=["change"])
     def mark_contacted(self, request, queryset):
-        self._move(request, queryset, Status.CONTACTED, {Status.NEW})
+        self._move(request, queryset, Status.CONTACTED)
 
     @admin.action(description="Mark selected requests as scheduled", permissions=["change"])
     def mark_scheduled(self, request, queryset):
-        self._move(request, queryset, Status.SCHEDULED, {Status.NEW, Status.CONTACTED})
+        self._move(request, queryset, Status.SCHEDULED)
 
     @admin.action(description="Close selected requests…", permissions=["change"])
     def close_requests(self, request, queryset):
         """Asks for the closing reason on a second page, as Django's delete action asks to confirm."""
         form = CloseRequestsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            self._move(
-                request,
-                queryset,
-                Status.CLOSED,
-                {Status.NEW, Status.CONTACTED, Status.SCHEDULED},
-                closing_reason=form.cleaned_data["closing_reason"],
-            )
+            self._move(request, queryset, Status.CLOSED, closing_reason=form.cleaned_data["closing_reason"])
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -291,59 +311,16 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-requests-{clinic_today()}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="appointment-requests-{timezone.localdate()}.csv"'
         response["Cache-Control"] = "no-store"
         # A byte-order mark, so spreadsheet programs read accents (Spanish names) correctly.
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow(
-            [
-                "Reference",
-                "Received",
-                "First name",
-                "Last name",
-                "Phone",
-                "Email",
-                "Office",
-                "Preferred date",
-                "Preferred time",
-                "New or returning",
-                "Reason",
-                "Message",
-                "Contact by",
-                "Call back in",
-                "Status",
-                "Closing reason",
-                "First contacted",
-                "Staff notes",
-            ]
-        )
+        writer.writerow(header for header, _value in CSV_COLUMNS)
         rows = list(queryset.select_related("location").order_by("created_at", "pk"))
         record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
         for row in rows:
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in [
-                    row.display_reference,
-                    clinic_datetime(row.created_at),
-                    row.first_name,
-                    row.last_name,
-                    row.phone_display,
-                    row.email,
-                    row.location.name,
-                    row.preferred_date.isoformat(),
-                    row.get_preferred_time_display(),
-                    row.get_patient_kind_display(),
-                    row.get_reason_display(),
-                    row.message,
-                    row.get_contact_method_display(),
-                    row.get_callback_language_display(),
-                    row.get_status_display(),
-                    row.get_closing_reason_display(),
-                    clinic_datetime(row.first_contacted_at),
-                    row.staff_notes,
-                ]
-            )
+            writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)
         # Who took patient data out of the system, for the audit trail; no patient data here.
         logger.info("appointment requests exported", extra={"user_id": request.user.pk, "count": len(rows)})
         return response

@@ -1,119 +1,47 @@
 import datetime
-import unicodedata
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import dateformat
+from django.utils import dateformat, timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
-from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from locations.hours import accepts_requests_on, clinic_today, hours_on
+from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
 
-from .models import AppointmentRequest, ContactMethod, Language, PatientKind, PreferredTime, Reason
+from .fields import (
+    TOO_LONG_MESSAGE,
+    CallbackPhoneField,
+    PatientEmailField,
+    PatientMessageField,
+    PatientTextField,
+    TypedPhoneWidget,
+)
+from .models import LANGUAGE_CHOICES, AppointmentRequest, ContactMethod, PatientKind, PreferredTime, Reason
 
 # How far ahead a patient may ask: further out, the office cannot promise anything yet.
 MAX_DAYS_AHEAD = 90
-# The countries the front desk can call back: many patients live across the border in Mexico.
-CALLBACK_REGIONS = {"US", "MX"}
 # The honeypot: a field people never see, so whoever fills it in is a bot.
 HONEYPOT_FIELD = "website"
-NOON = datetime.time(12)
-
-CONTROL_CHARACTERS_MESSAGE = _("This contains invisible control characters that we cannot store. Please type it again.")
-TOO_LONG_MESSAGE = _("Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d).")
 
 
-def refuse_control_characters(text, allowed=""):
-    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
-        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+def max_length(name):
+    """The stored field's limit, so the form and the database agree."""
+    return AppointmentRequest._meta.get_field(name).max_length
 
 
-class PlainTextMixin:
-    """Patient text is plain text: surrounding whitespace trimmed, control characters (NUL,
-    escape, ...) refused with one plain message rather than stored or half-accepted."""
-
-    allowed_controls = ""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            refuse_control_characters(value.strip(), self.allowed_controls)
-        return super().to_python(value)
+MESSAGE_LENGTH = max_length("message")
 
 
-class PatientTextField(PlainTextMixin, forms.CharField):
-    pass
-
-
-class PatientMessageField(PatientTextField):
-    # A message box may hold line breaks (browsers send CR LF) and pasted tabs.
-    allowed_controls = "\r\n\t"
-
-
-class PatientEmailField(PlainTextMixin, forms.EmailField):
-    pass
-
-
-class CallbackPhoneField(PlainTextMixin, PhoneNumberField):
-    """A US number by default, or a Mexican one written with +52; stored in E.164."""
-
-    max_raw_length = 30
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-            if len(value) > self.max_raw_length:
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = self._drop_old_mexican_mobile_prefix(value)
-        return super().to_python(value)
-
-    @staticmethod
-    def _drop_old_mexican_mobile_prefix(value):
-        # Mexico dropped the "1" after +52 for mobiles in 2019; many people still write it.
-        digits = "".join(char for char in value if char.isdigit())
-        if value.startswith("+") and digits.startswith("521") and len(digits) == 13:
-            return "+52" + digits[3:]
-        return value
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value.is_valid() and phonenumbers.region_code_for_number(value) not in CALLBACK_REGIONS:
-            raise ValidationError(
-                _(
-                    "We can only call back numbers in the United States or Mexico. Please enter a US number, "
-                    "or a Mexican number starting with +52."
-                ),
-                code="country",
-            )
-
-
-class TypedPhoneWidget(RegionalPhoneNumberWidget):
-    """Shows a number again exactly as the patient typed it when the form comes back with
-    errors, not reformatted (an invalid number would lose its dashes)."""
-
-    def format_value(self, value):
-        if isinstance(value, str):
-            return value or None
-        return super().format_value(value)
-
-
-def time_fits(day_hours, preferred_time):
-    """Whether an office's hours on a day can honour a preferred time of day.
-
-    Morning needs an open interval starting before noon, afternoon one ending after noon. On a
-    by-appointment day the front desk arranges any time.
-    """
-    if not day_hours.is_open or preferred_time == PreferredTime.ANY:
-        return True
-    if preferred_time == PreferredTime.MORNING:
-        return any(opens < NOON for opens, _closes in day_hours.intervals)
-    return any(closes > NOON for _opens, closes in day_hours.intervals)
+def filled_in_lazy(message, values):
+    """A translated message with numbers filled in when it is shown, in that request's language
+    (a class attribute is built once, before any request has chosen a language)."""
+    return lazy(lambda: message % values, str)()
 
 
 def format_day(day):
@@ -132,8 +60,8 @@ def radio_choice(label, choices, message):
 
 
 def current_language():
-    language = (get_language() or "en")[:2]
-    return language if language in Language.values else Language.ENGLISH
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(LANGUAGE_CHOICES) else settings.LANGUAGE_CODE
 
 
 class AppointmentRequestForm(forms.ModelForm):
@@ -142,13 +70,13 @@ class AppointmentRequestForm(forms.ModelForm):
 
     first_name = PatientTextField(
         label=_("First name"),
-        max_length=100,
+        max_length=max_length("first_name"),
         error_messages={"required": _("Please enter your first name."), "max_length": TOO_LONG_MESSAGE},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = PatientTextField(
         label=_("Last name"),
-        max_length=100,
+        max_length=max_length("last_name"),
         error_messages={"required": _("Please enter your last name."), "max_length": TOO_LONG_MESSAGE},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
@@ -162,12 +90,15 @@ class AppointmentRequestForm(forms.ModelForm):
                 "Please enter a valid phone number, for example 915-555-0123. For a Mexican number, start with +52."
             ),
         },
-        widget=TypedPhoneWidget(region="US", attrs={"autocomplete": "tel", "inputmode": "tel", "maxlength": 30}),
+        widget=TypedPhoneWidget(
+            region="US",
+            attrs={"autocomplete": "tel", "inputmode": "tel", "maxlength": CallbackPhoneField.max_raw_length},
+        ),
     )
     email = PatientEmailField(
         label=_("Email"),
         required=False,
-        max_length=254,
+        max_length=max_length("email"),
         help_text=_("Optional, unless you would like us to contact you by email."),
         error_messages={
             "invalid": _("Please enter a valid email address, for example name@example.com."),
@@ -187,8 +118,12 @@ class AppointmentRequestForm(forms.ModelForm):
     )
     preferred_date = forms.DateField(
         label=_("Preferred date"),
-        help_text=_(
-            "Within the next 90 days, on a day the office is open. We agree the exact time when we contact you."
+        help_text=filled_in_lazy(
+            _(
+                "Within the next %(days)d days, on a day the office is open. "
+                "We agree the exact time when we contact you."
+            ),
+            {"days": MAX_DAYS_AHEAD},
         ),
         error_messages={
             "required": _("Please enter the date you would prefer."),
@@ -206,8 +141,11 @@ class AppointmentRequestForm(forms.ModelForm):
     message = PatientMessageField(
         label=_("Message"),
         required=False,
-        max_length=500,
-        help_text=_("Optional, up to 500 characters. Please leave out detailed medical information."),
+        max_length=MESSAGE_LENGTH,
+        help_text=filled_in_lazy(
+            _("Optional, up to %(limit)d characters. Please leave out detailed medical information."),
+            {"limit": MESSAGE_LENGTH},
+        ),
         error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -215,7 +153,7 @@ class AppointmentRequestForm(forms.ModelForm):
         _("How should we contact you?"), ContactMethod.choices, _("Please choose how we should contact you.")
     )
     callback_language = radio_choice(
-        _("Language for the call back"), Language.choices, _("Please choose a language for the call back.")
+        _("Language for the call back"), LANGUAGE_CHOICES, _("Please choose a language for the call back.")
     )
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this request"),
@@ -246,7 +184,7 @@ class AppointmentRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = clinic_today()
+        self.today = timezone.localdate()
         self.last_day = self.today + datetime.timedelta(days=MAX_DAYS_AHEAD)
         self.fields["preferred_date"].widget.attrs.update(min=self.today.isoformat(), max=self.last_day.isoformat())
         self.helper = FormHelper()
@@ -267,8 +205,8 @@ class AppointmentRequestForm(forms.ModelForm):
             raise ValidationError(_("Please choose today or a later date."), code="past")
         if day > self.last_day:
             raise ValidationError(
-                _("Please choose a date within the next 90 days, up to %(last_day)s.")
-                % {"last_day": format_day(self.last_day)},
+                _("Please choose a date within the next %(days)d days, up to %(last_day)s.")
+                % {"days": MAX_DAYS_AHEAD, "last_day": format_day(self.last_day)},
                 code="too_far",
             )
         return day
@@ -301,7 +239,8 @@ class AppointmentRequestForm(forms.ModelForm):
             self.add_error("preferred_date", ValidationError(message, code="closed"))
             return
         hours = hours_on(office, day)
-        if preferred_time and not time_fits(hours, preferred_time):
+        fits = {PreferredTime.MORNING: hours.takes_mornings, PreferredTime.AFTERNOON: hours.takes_afternoons}
+        if not fits.get(preferred_time, True):
             other = PreferredTime.AFTERNOON if preferred_time == PreferredTime.MORNING else PreferredTime.MORNING
             message = _(
                 "On %(date)s the %(office)s office is open %(hours)s only. "

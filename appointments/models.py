@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from locations.hours import clinic_now
 from locations.models import Location
 
 from .queue import overdue_cutoff
@@ -58,10 +59,9 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
-class Language(models.TextChoices):
-    # Language names are written in their own language, as patients look for them.
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Español"
+# The site's languages (settings.LANGUAGES), each named in itself, as patients look for it:
+# "English", "Español".
+LANGUAGE_CHOICES = [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
 
 
 class Status(models.TextChoices):
@@ -71,6 +71,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+CLOSING_REASON_NEEDED = "Choose why the request is closed."
+
+
 class ClosingReason(models.TextChoices):
     BOOKED = "booked", "Appointment booked"
     UNREACHABLE = "unreachable", "Could not reach the patient"
@@ -78,6 +81,21 @@ class ClosingReason(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate request"
     NOT_GENUINE = "not_genuine", "Not a real request (spam or test)"
     OTHER = "other", "Other"
+
+
+# Which status may follow which as the front desk works forward. Going back is a correction
+# made by hand on one request's page (see AppointmentRequest.move_to), never back to new.
+NEXT_STATUSES = {
+    Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CLOSED},
+    Status.CONTACTED: {Status.SCHEDULED, Status.CLOSED},
+    Status.SCHEDULED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class IllegalMove(ValidationError):
+    """A status change the workflow refuses. Its message is written for staff, keyed by the
+    field it concerns ("status" or "closing_reason") so a form shows it beside that field."""
 
 
 class AppointmentRequestQuerySet(models.QuerySet):
@@ -99,7 +117,7 @@ class AppointmentRequestQuerySet(models.QuerySet):
 
     def queue_counts(self, now=None):
         """The front desk's queue at a glance, in one query."""
-        now = now or clinic_now()
+        now = timezone.localtime(now)
         return self.aggregate(
             new=Count("pk", filter=Q(status=Status.NEW)),
             overdue=Count("pk", filter=self.overdue_condition(now)),
@@ -143,9 +161,9 @@ class AppointmentRequest(models.Model):
     reason = models.CharField("reason for visit", max_length=20, choices=Reason.choices)
     message = models.TextField("message", max_length=500, blank=True)
     contact_method = models.CharField("contact by", max_length=10, choices=ContactMethod.choices)
-    callback_language = models.CharField("language for the call back", max_length=2, choices=Language.choices)
+    callback_language = models.CharField("language for the call back", max_length=2, choices=LANGUAGE_CHOICES)
     language = models.CharField(
-        "site language", max_length=2, choices=Language.choices, help_text="The language of the form and receipt."
+        "site language", max_length=2, choices=LANGUAGE_CHOICES, help_text="The language of the form and receipt."
     )
     consented_at = models.DateTimeField("consented to be contacted at")
 
@@ -213,15 +231,64 @@ class AppointmentRequest(models.Model):
         return self.phone.as_international
 
     def clean(self):
+        """A status changed in a form is a correction by hand: the workflow checks it, from the
+        status stored now."""
         super().clean()
-        if self.status == Status.CLOSED and not self.closing_reason:
-            raise ValidationError({"closing_reason": "Choose why the request is closed."})
+        stored = None if self._state.adding else self._stored_status()
+        if stored and self.status != stored:
+            self.check_move(stored, self.status, self.closing_reason, correction=True)
+        elif self.status == Status.CLOSED and not self.closing_reason:
+            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
+
+    def move_to(self, status, by, closing_reason="", correction=False):
+        """Move the request along the front desk's workflow and save it: the one way its status
+        changes (admin actions and form, commands, the shell).
+
+        Records who moved it (`by`, a user) and, through save(), when it was first contacted
+        or closed. Refuses an illegal move with IllegalMove. The move starts from the status
+        stored now, read under a row lock, so two people moving the same request cannot both
+        succeed. A `correction` (a person fixing one request on its page) may also go back to
+        an earlier handled status or reopen a closed request.
+        """
+        with transaction.atomic():
+            stored = self._stored_status(lock=True)
+            if stored is None:
+                raise IllegalMove({"status": "This request no longer exists."})
+            self.check_move(stored, status, closing_reason, correction)
+            self.status = status
+            self.handled_by = by
+            self.closing_reason = closing_reason
+            self.save()
+
+    @staticmethod
+    def check_move(current, status, closing_reason="", correction=False):
+        """Raise IllegalMove unless the workflow lets a request go from `current` to `status`."""
+        if status not in Status.values:
+            raise IllegalMove({"status": f"There is no status “{status}”."})
+        label, current_label = Status(status).label.lower(), Status(current).label.lower()
+        if status == current:
+            raise IllegalMove({"status": f"This request is already {label}."})
+        if status == Status.NEW:
+            raise IllegalMove({"status": "A request that has been handled cannot go back to new."})
+        if not correction and status not in NEXT_STATUSES[current]:
+            raise IllegalMove(
+                {"status": f"This request is already {current_label}: change it to {label} on its own page."}
+            )
+        if status == Status.CLOSED and closing_reason not in ClosingReason.values:
+            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
+
+    def _stored_status(self, lock=False):
+        rows = type(self).objects.filter(pk=self.pk)
+        if lock:
+            rows = rows.select_for_update()
+        return rows.values_list("status", flat=True).first()
 
     def is_overdue(self, now=None):
         return self.status == Status.NEW and self.created_at < overdue_cutoff(now)
 
     def record_status_times(self):
-        """Keep first_contacted_at and closed_at true to the status, however it was changed."""
+        """Keep first_contacted_at and closed_at true to the status. On every save, not only in
+        move_to(), so a request created with a status (fixtures, data fixes) is stamped too."""
         now = timezone.now()
         # Closing is not contact: a spam request is closed without a call.
         if self.status in (Status.CONTACTED, Status.SCHEDULED):

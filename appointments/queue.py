@@ -8,7 +8,7 @@ midnight.
 
 import datetime
 
-from locations.hours import clinic_now, clinic_zone, in_clinic_zone
+from django.utils import timezone
 
 
 def is_business_day(day):
@@ -22,7 +22,7 @@ def one_business_day_before(moment):
     day. During a weekend the business clock stands still at Friday midnight, so the answer
     is the start of that Friday.
     """
-    local = in_clinic_zone(moment)
+    local = timezone.localtime(moment)
     day, clock = local.date(), local.time()
     if not is_business_day(day):
         clock = datetime.time(0)
@@ -31,9 +31,9 @@ def one_business_day_before(moment):
         day -= datetime.timedelta(days=1)
     # A business day is never a daylight-saving change day (those are Sundays in the US),
     # so this wall-clock time exists exactly once.
-    return datetime.datetime.combine(day, clock, tzinfo=clinic_zone())
+    return timezone.make_aware(datetime.datetime.combine(day, clock))
 
 
 def overdue_cutoff(now=None):
     """Requests received before this moment and still new are overdue."""
-    return one_business_day_before(now or clinic_now())
+    return one_business_day_before(now or timezone.now())

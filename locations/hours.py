@@ -25,6 +25,7 @@ from .models import DayKind
 
 # How far next_opening() looks ahead. An office closed longer than this is "Closed" with no date.
 LOOKAHEAD_DAYS = 60
+NOON = datetime.time(12)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,17 @@ class DayHours:
     @property
     def is_closed(self):
         return self.kind == DayKind.CLOSED
+
+    # Whether a patient may ask to be seen in the morning, or the afternoon, of this day: an open
+    # interval starts before noon (ends after noon); on a by-appointment day the front desk
+    # arranges any time. Closed days take no requests at all (accepts_requests_on).
+    @property
+    def takes_mornings(self):
+        return self.is_by_appointment or any(opens < NOON for opens, _closes in self.intervals)
+
+    @property
+    def takes_afternoons(self):
+        return self.is_by_appointment or any(closes > NOON for _opens, closes in self.intervals)
 
     @property
     def text(self):

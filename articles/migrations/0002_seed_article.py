@@ -1,5 +1,5 @@
-"""The clinic's article on iron deficiency and restless legs, from its current page (shared/seed),
-with its Spanish version."""
+"""The clinic's article on iron deficiency and restless legs, from its current page (kept as
+tests/articles/seed_page.txt), with its Spanish version."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The practice's details, from the clinic's current page (shared/seed)."""
+"""The practice's details, from the clinic's current page (tests/articles/seed_page.txt)."""
 
 from django.db import migrations
 

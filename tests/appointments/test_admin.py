@@ -195,6 +195,26 @@ def test_closing_in_the_form_needs_a_reason(front_desk_client, medical_center):
     assert request.status == "new"
 
 
+def test_an_illegal_move_in_the_form_is_refused_beside_the_status(front_desk_client, medical_center):
+    request = make_request(medical_center, status="contacted")
+    response = front_desk_client.post(change_url(request), {"status": "new", "closing_reason": "", "staff_notes": ""})
+    assert response.status_code == 200
+    assert "A request that has been handled cannot go back to new." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "contacted"
+
+
+def test_a_closed_request_is_reopened_on_its_own_page(front_desk_client, medical_center):
+    request = make_request(medical_center, status="closed", closing_reason="duplicate")
+    response = front_desk_client.post(
+        change_url(request), {"status": "contacted", "closing_reason": "duplicate", "staff_notes": ""}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.closing_reason, request.closed_at) == ("contacted", "", None)
+    assert request.handled_by.username == "frontdesk"
+
+
 def test_the_history_shows_who_changed_what(front_desk_client, medical_center):
     request = make_request(medical_center)
     front_desk_client.post(change_url(request), {"status": "contacted", "closing_reason": "", "staff_notes": ""})
@@ -223,6 +243,17 @@ def test_mark_contacted_leaves_requests_further_along_alone(front_desk_client, m
     scheduled.refresh_from_db()
     assert scheduled.status == "scheduled"
     assert not LogEntry.objects.filter(object_id=str(scheduled.pk)).exists()
+
+
+def test_mark_contacted_never_reopens_a_closed_request(front_desk_client, medical_center):
+    closed = make_request(medical_center, status="closed", closing_reason="booked")
+    response = front_desk_client.post(
+        CHANGELIST, {"action": "mark_contacted", "_selected_action": [str(closed.pk)]}, follow=True
+    )
+    assert "1 request(s) left as they were: already contacted or further along." in response.content.decode()
+    closed.refresh_from_db()
+    assert (closed.status, closed.closing_reason) == ("closed", "booked")
+    assert not LogEntry.objects.filter(object_id=str(closed.pk)).exists()
 
 
 def test_mark_scheduled(front_desk_client, medical_center):

@@ -8,6 +8,7 @@ from appointments import models as appointment_models
 from appointments.models import (
     REFERENCE_ALPHABET,
     AppointmentRequest,
+    IllegalMove,
     format_reference,
     normalize_reference,
 )
@@ -112,6 +113,111 @@ def test_an_office_with_requests_cannot_be_deleted(medical_center):
 def test_phone_is_shown_as_each_country_writes_it(medical_center):
     assert make_request(medical_center, phone="+19155550123").phone_display == "(915) 555-0123"
     assert make_request(medical_center, phone="+526561234567").phone_display == "+52 656 123 4567"
+
+
+# --- The workflow: move_to ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    return django_user_model.objects.create_user("clerk")
+
+
+def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, clerk):
+    request = make_request(medical_center)
+    clinic_clock.shift(3600)
+    request.move_to("contacted", by=clerk)
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == ("contacted", clerk)
+    contacted_at = request.first_contacted_at
+    assert contacted_at is not None and request.closed_at is None
+    clinic_clock.shift(3600)
+    request.move_to("scheduled", by=clerk)
+    request.move_to("closed", by=clerk, closing_reason="booked")
+    request.refresh_from_db()
+    assert (request.status, request.closing_reason) == ("closed", "booked")
+    assert request.first_contacted_at == contacted_at
+    assert request.closed_at > contacted_at
+
+
+@pytest.mark.parametrize(
+    ("current", "status"),
+    [
+        ("new", "contacted"),
+        ("new", "scheduled"),
+        ("new", "closed"),
+        ("contacted", "scheduled"),
+        ("contacted", "closed"),
+        ("scheduled", "closed"),
+    ],
+)
+def test_a_request_moves_forward_through_the_workflow(medical_center, clerk, current, status):
+    request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
+    request.move_to(status, by=clerk, closing_reason="booked" if status == "closed" else "")
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == (status, clerk)
+
+
+@pytest.mark.parametrize(
+    ("current", "status", "correction", "message"),
+    [
+        ("contacted", "contacted", False, "This request is already contacted."),
+        ("scheduled", "contacted", False, "This request is already scheduled: change it to contacted on its own page."),
+        ("closed", "contacted", False, "This request is already closed: change it to contacted on its own page."),
+        ("closed", "closed", True, "This request is already closed."),
+        ("contacted", "new", False, "A request that has been handled cannot go back to new."),
+        ("closed", "new", True, "A request that has been handled cannot go back to new."),
+        ("new", "booked", False, "There is no status “booked”."),
+    ],
+)
+def test_an_illegal_move_is_refused_with_a_reason_and_changes_nothing(
+    medical_center, clerk, current, status, correction, message
+):
+    request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
+    with pytest.raises(IllegalMove) as refused:
+        request.move_to(status, by=clerk, correction=correction)
+    assert refused.value.message_dict == {"status": [message]}
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == (current, None)
+
+
+@pytest.mark.parametrize("closing_reason", ["", "bored"])
+def test_closing_needs_a_known_reason(medical_center, clerk, closing_reason):
+    request = make_request(medical_center)
+    with pytest.raises(IllegalMove) as refused:
+        request.move_to("closed", by=clerk, closing_reason=closing_reason)
+    assert refused.value.message_dict == {"closing_reason": ["Choose why the request is closed."]}
+    request.refresh_from_db()
+    assert request.status == "new"
+
+
+@pytest.mark.parametrize(
+    ("current", "status"), [("closed", "contacted"), ("closed", "scheduled"), ("scheduled", "contacted")]
+)
+def test_a_correction_may_go_back_and_reopens_a_closed_request(medical_center, clerk, current, status):
+    request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
+    request.move_to(status, by=clerk, correction=True)
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == (status, clerk)
+    assert request.closed_at is None and request.closing_reason == ""
+
+
+def test_a_move_starts_from_the_stored_status_not_a_stale_copy(medical_center, clerk):
+    request = make_request(medical_center)
+    AppointmentRequest.objects.get(pk=request.pk).move_to("closed", by=clerk, closing_reason="duplicate")
+    with pytest.raises(IllegalMove):
+        request.move_to("contacted", by=clerk)  # this copy still says "new"
+    request.refresh_from_db()
+    assert request.status == "closed"
+
+
+def test_a_request_purged_meanwhile_cannot_be_moved(medical_center, clerk):
+    request = make_request(medical_center)
+    AppointmentRequest.objects.filter(pk=request.pk).delete()
+    with pytest.raises(IllegalMove) as refused:
+        request.move_to("contacted", by=clerk)
+    assert refused.value.message_dict == {"status": ["This request no longer exists."]}
+    assert not AppointmentRequest.objects.exists()
 
 
 # --- One business day --------------------------------------------------------------------------

@@ -299,3 +299,19 @@ class TestAcceptsRequestsOn:
         SpecialDate.objects.create(location=medical_center_drive, date=datetime.date(2026, 3, 9), kind=DayKind.CLOSED)
         assert hours.accepts_requests_on(medical_center_drive, datetime.date(2026, 3, 9)) is False
         assert hours.accepts_requests_on(medical_center_drive, datetime.date(2026, 3, 10)) is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "intervals", "mornings", "afternoons"),
+    [
+        (DayKind.OPEN, ((datetime.time(8), datetime.time(17)),), True, True),
+        (DayKind.OPEN, ((datetime.time(8), datetime.time(12)),), True, False),
+        (DayKind.OPEN, ((datetime.time(13), datetime.time(17)),), False, True),
+        (DayKind.OPEN, ((datetime.time(8), datetime.time(10)), (datetime.time(14), datetime.time(16))), True, True),
+        (DayKind.BY_APPOINTMENT, (), True, True),  # the front desk arranges any time
+        (DayKind.CLOSED, (), False, False),
+    ],
+)
+def test_which_part_of_the_day_an_office_takes_requests_for(kind, intervals, mornings, afternoons):
+    day = hours.DayHours(date=datetime.date(2026, 3, 9), kind=kind, intervals=intervals)
+    assert (day.takes_mornings, day.takes_afternoons) == (mornings, afternoons)
