@@ -3,13 +3,12 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import dateformat, timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
@@ -57,11 +56,6 @@ def radio_choice(label, choices, message):
         widget=forms.RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
     )
-
-
-def current_language():
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return language if language in dict(LANGUAGE_CHOICES) else settings.LANGUAGE_CODE
 
 
 class AppointmentRequestForm(forms.ModelForm):

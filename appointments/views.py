@@ -12,8 +12,9 @@ from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 
 from locations.models import Location
+from shared.languages import active_language
 
-from .forms import HONEYPOT_FIELD, AppointmentRequestForm, current_language, format_day
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
 from .models import ContactMethod, PreferredTime, format_reference, new_reference
 from .notifications import send_notifications
 
@@ -63,7 +64,7 @@ class AppointmentRequestView(FormView):
         initial = {
             "preferred_time": PreferredTime.ANY,
             "contact_method": ContactMethod.PHONE,
-            "callback_language": current_language(),
+            "callback_language": active_language(),
         }
         slug = self.request.GET.get("location", "")
         # Checked before it reaches the database: a NUL byte would make PostgreSQL raise.
@@ -86,7 +87,7 @@ class AppointmentRequestView(FormView):
     def form_valid(self, form):
         with transaction.atomic():
             appointment_request = form.save(commit=False)
-            appointment_request.language = current_language()
+            appointment_request.language = active_language()
             appointment_request.consented_at = timezone.now()
             appointment_request.save()
             # Mail only once the request is safely stored; a mail failure cannot undo it.

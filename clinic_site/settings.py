@@ -106,6 +106,8 @@ TEMPLATES = [
                 "clinic_site.context_processors.clinic",
                 "clinic_site.context_processors.languages",
             ],
+            # The shared package is not an app, so its template library is named here.
+            "libraries": {"json_ld": "shared.json_ld"},
         },
     },
 ]

@@ -1,7 +1,6 @@
 import datetime
 import email
 from email import policy
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,7 +11,7 @@ from appointments.models import AppointmentRequest
 from locations.models import Location
 from tests.conftest import staff_login
 
-CLINIC_ZONE = ZoneInfo("America/Denver")
+CLINIC_ZONE = timezone.get_default_timezone()  # settings.TIME_ZONE
 # Tuesday morning in El Paso: every test starts here unless it travels elsewhere.
 NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=CLINIC_ZONE)
 TODAY = NOW.date()

@@ -8,8 +8,9 @@ PostgreSQL database of its own (created, migrated and dropped here), the same wa
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from locations.hours import accepts_requests_on, clinic_today
+from locations.hours import accepts_requests_on
 from locations.models import Location
 from tests.live import (
     GunicornServer,
@@ -27,7 +28,7 @@ RECEIVED_URL = "/appointments/request/received/"
 def next_request_day(office, days_ahead=1):
     """The first day from `days_ahead` on that `office` takes requests (not a weekend or closure)."""
     office = Location.objects.for_display().get(pk=office.pk)
-    day = clinic_today() + datetime.timedelta(days=days_ahead)
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
     for _ in range(60):
         if accepts_requests_on(office, day):
             return day

@@ -1,19 +1,16 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
+from django.utils import timezone, translation
 
 from locations.models import Location
-
-CLINIC_ZONE = ZoneInfo("America/Denver")
 
 
 def travel_to(year, month, day, hour, minute=0):
     """Freeze the clock at a wall-clock moment in El Paso, handed to time-machine in UTC: given
     a ZoneInfo-aware moment it would also switch the process's own time zone."""
-    moment = datetime.datetime(year, month, day, hour, minute, tzinfo=CLINIC_ZONE)
+    moment = datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
     return time_machine.travel(moment.astimezone(datetime.UTC), tick=False)
 
 

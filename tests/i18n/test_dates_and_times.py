@@ -5,9 +5,9 @@ import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
-from locations.hours import clinic_today, format_time
+from locations.hours import format_time
 from locations.models import DayKind, Location, SpecialDate
 
 from .conftest import travel_to
@@ -104,7 +104,7 @@ def test_a_special_date_shows_its_spanish_note_on_spanish_pages(client):
     office = Location.objects.get(slug="medical-center-drive")
     SpecialDate.objects.create(
         location=office,
-        date=clinic_today() + datetime.timedelta(days=3),
+        date=timezone.localdate() + datetime.timedelta(days=3),
         kind=DayKind.CLOSED,
         note="Closed for staff training",
         note_es="Cerrado por capacitación del personal",

@@ -1,19 +1,17 @@
 import datetime
 import os
 import time
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from locations.models import Location
 
-DENVER = ZoneInfo("America/Denver")
-
 
 def clinic_time(year, month, day, hour=0, minute=0):
-    """A wall-clock moment in El Paso."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=DENVER)
+    """A wall-clock moment in El Paso (settings.TIME_ZONE)."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
 
 
 def travel_to(moment):

@@ -7,6 +7,7 @@ import datetime
 import time
 
 import pytest
+from django.utils import timezone
 
 from locations import hours
 from locations.models import DayKind, Location, SpecialDate, WeeklyHours
@@ -21,7 +22,7 @@ UTC = datetime.UTC
 def status_now(office):
     """The status a page would show right now, read from a freshly prefetched office."""
     office = Location.objects.for_display().get(pk=office.pk)
-    return hours.status_at(office, hours.clinic_now())
+    return hours.status_at(office, timezone.localtime())
 
 
 def utc(year, month, day, hour, minute=0):
@@ -47,7 +48,7 @@ def test_medical_center_drive_weekday_hours(medical_center_drive, moment, state,
     with travel_to(moment):
         status = status_now(medical_center_drive)
         assert (status.state, status.text) == (state, text)
-        assert hours.next_opening(medical_center_drive, hours.clinic_now()) == next_opening
+        assert hours.next_opening(medical_center_drive, timezone.localtime()) == next_opening
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,7 @@ def test_dean_martin_by_appointment_days_say_to_call_its_phone(dean_martin, mome
 
 def test_dean_martin_next_opening_from_friday_is_thursday_afternoon(dean_martin):
     with travel_to(clinic_time(2026, 3, 13, 18)):
-        assert hours.next_opening(dean_martin, hours.clinic_now()) == clinic_time(2026, 3, 19, 13)
+        assert hours.next_opening(dean_martin, timezone.localtime()) == clinic_time(2026, 3, 19, 13)
 
 
 def test_next_opening_is_strictly_after_the_moment(medical_center_drive):
@@ -91,7 +92,7 @@ def test_next_opening_is_strictly_after_the_moment(medical_center_drive):
 def test_evening_in_el_paso_is_still_today_though_utc_is_tomorrow(medical_center_drive):
     # 02:00 UTC on Tuesday is 8:00 PM on Monday in El Paso (and 11:00 AM Tuesday in Tokyo).
     with travel_to(utc(2026, 3, 10, 2)):
-        assert hours.clinic_today() == datetime.date(2026, 3, 9)
+        assert timezone.localdate() == datetime.date(2026, 3, 9)
         status = status_now(medical_center_drive)
     assert (status.state, status.text) == ("closed", "Closed, opens tomorrow 8:00 AM")
     assert status.next_opening == utc(2026, 3, 10, 14)
@@ -102,9 +103,9 @@ def test_the_process_clock_really_is_in_the_zone_under_test(process_time_zone):
     assert -time.timezone == standard_offsets[process_time_zone]
 
 
-def test_clinic_now_is_aware_and_in_the_clinic_zone():
+def test_djangos_local_time_is_aware_and_on_the_clinic_clock():
     with travel_to(utc(2026, 7, 1, 18)):
-        now = hours.clinic_now()
+        now = timezone.localtime()
     assert now.utcoffset() == datetime.timedelta(hours=-6)
     assert (now.hour, str(now.tzinfo)) == (12, "America/Denver")
 
@@ -203,7 +204,7 @@ class TestSpecialDates:
             closes=datetime.time(12),
         )
         with travel_to(clinic_time(2026, 3, 13, 18)):
-            assert hours.next_opening(dean_martin, hours.clinic_now()) == clinic_time(2026, 3, 14, 9)
+            assert hours.next_opening(dean_martin, timezone.localtime()) == clinic_time(2026, 3, 14, 9)
             assert status_now(dean_martin).state == "by_appointment"
         with travel_to(clinic_time(2026, 3, 14, 8)):
             assert status_now(dean_martin).text == "Closed, opens today 9:00 AM"
@@ -269,8 +270,8 @@ class TestHoursOn:
         with travel_to(clinic_time(2026, 3, 9, 10)):
             office = Location.objects.for_display().get(pk=medical_center_drive.pk)
             with django_assert_num_queries(0):
-                hours.status_at(office, hours.clinic_now())
-                hours.week_hours(office, hours.clinic_today())
+                hours.status_at(office, timezone.localtime())
+                hours.week_hours(office, timezone.localdate())
                 hours.next_opening(office, clinic_time(2026, 3, 14, 10))
 
     def test_week_hours_are_the_next_seven_days_from_today(self, dean_martin):
