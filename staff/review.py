@@ -9,9 +9,9 @@ from django import forms
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
+from django.utils import timezone
 
 from clinic_site.spreadsheet import spreadsheet_safe
-from locations.hours import clinic_today, clinic_zone
 
 from .models import AccessRecord
 
@@ -34,15 +34,15 @@ class ReviewFilter(forms.Form):
 
     def period(self):
         data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or clinic_today()
+        end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         return data.get("username", ""), start, end
 
 
 def daily_views(username, start, end):
-    """One row per person and day in [start, end] (clinic dates), newest first."""
+    """One row per person and day in [start, end] (dates on the clinic's clock, TIME_ZONE), newest first."""
     earliest = start - datetime.timedelta(days=USUAL_WINDOW_DAYS)
-    reads = AccessRecord.objects.reads().annotate(day=TruncDate("at", tzinfo=clinic_zone()))
+    reads = AccessRecord.objects.reads().annotate(day=TruncDate("at"))
     reads = reads.filter(day__gte=earliest, day__lte=end)
     if username:
         reads = reads.filter(username=username)

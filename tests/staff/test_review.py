@@ -7,8 +7,8 @@ import io
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from locations.hours import clinic_zone
 from staff.models import AccessRecord
 from tests.conftest import staff_login
 
@@ -22,7 +22,7 @@ TODAY = datetime.date(2026, 12, 1)
 
 @pytest.fixture(autouse=True)
 def clinic_clock():
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 17, 0, tzinfo=clinic_zone()), tick=False):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 17, 0, tzinfo=timezone.get_current_timezone()), tick=False):
         yield
 
 
@@ -32,7 +32,7 @@ def boss_client(client, db):
 
 
 def views(username, day, count, action=AccessRecord.Action.OPENED):
-    at = datetime.datetime.combine(day, datetime.time(10), tzinfo=clinic_zone())
+    at = datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_current_timezone())
     AccessRecord.objects.bulk_create(
         AccessRecord(username=username, action=action, reference=f"REF{i:05d}", at=at) for i in range(count)
     )
