@@ -84,18 +84,17 @@ def test_without_staff_addresses_only_receipts_are_pending(medical_center, setti
 
 
 def test_purge_reports_requests_not_the_rows_that_went_with_them(medical_center):
-    from django.contrib.auth import get_user_model
-
-    from appointments.models import RequestAccess
+    from staff.models import AccessRecord
 
     expired = closed(medical_center, days_ago=400)
-    staff = get_user_model().objects.create_user("desk", "desk@clinic.test", "a-long-test-password")
-    for kind in ("viewed", "viewed", "exported"):
-        RequestAccess.objects.create(appointment_request=expired, user=staff, kind=kind)
+    for action in ("opened", "opened", "exported"):
+        AccessRecord.objects.create(username="desk", action=action, reference=expired.reference)
     dry_run = run("purge_appointment_requests", "--dry-run")
     assert "1 request(s) closed more than 365 days ago would be deleted." in dry_run
     assert "Deleted 1 request(s) closed more than 365 days ago." in run("purge_appointment_requests")
     assert not AppointmentRequest.objects.filter(pk=expired.pk).exists()
+    # Who read it outlives it (the access record holds the reference, not a link).
+    assert AccessRecord.objects.filter(reference=expired.reference).count() == 3
 
 
 def scheduled_commands():

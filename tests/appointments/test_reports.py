@@ -29,6 +29,7 @@ from appointments.models import (
 )
 from locations.models import Location
 from staff.models import AccessRecord
+from tests.conftest import staff_login
 from tests.factories import StaffFactory
 
 from .conftest import CLINIC_ZONE, TODAY, make_request
@@ -189,7 +190,7 @@ def history(db):
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", password="unused-in-tests-0"))
+    staff_login(client, django_user_model.objects.create_superuser("boss", password="unused-in-tests-0"))
     return client
 
 
@@ -301,7 +302,7 @@ def test_signed_out_visitors_are_sent_to_the_login(client, path):
 def test_the_admin_index_links_the_reports_for_the_front_desk_only(front_desk_client):
     assert REPORTS in front_desk_client.get(reverse("admin:index")).content.decode()
     editor = Client()
-    editor.force_login(StaffFactory(username="editor", groups=["Editors"]))
+    staff_login(editor, StaffFactory(username="editor", groups=["Editors"]))
     assert REPORTS not in editor.get(reverse("admin:index")).content.decode()
 
 

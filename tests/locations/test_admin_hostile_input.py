@@ -2,8 +2,6 @@
 requests are refused, and office fields refuse what would break pages or e-mails later."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from locations.models import Location
 
@@ -15,11 +13,8 @@ CHANGELIST = "/admin/locations/location/"
 
 
 @pytest.fixture
-def editor(client):
-    user = get_user_model().objects.create_user("editor2", "e2@clinic.test", "a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
+def editor(editor_client):
+    return editor_client
 
 
 @pytest.mark.parametrize(
