@@ -149,3 +149,28 @@ def smtp_server(smtp_port):
     controller, inbox = start_smtp_server(smtp_port)
     yield inbox
     controller.stop()
+
+
+# --- The task queue -----------------------------------------------------------------------
+
+
+def run_worker():
+    """The real worker (`manage.py db_worker`) in this process, against the test database: it runs
+    every task that is due, then exits."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+
+
+def queued_tasks(status="READY"):
+    """(kind, run_after) of each e-mail task in the queue with this status."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows = DBTaskResult.objects.filter(status=status).order_by("enqueued_at")
+    return [(row.args_kwargs["args"][1], None if row.run_after == get_date_max() else row.run_after) for row in rows]
+
+
+def visit_on(day, hour, office, minute=0):
+    from appointments.models import Visit
+
+    return Visit.at_clinic_time(day, datetime.time(hour, minute), office)
