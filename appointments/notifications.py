@@ -16,13 +16,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
-from django.utils.translation import pgettext
+from django.utils import translation
 
 from clinic_site.models import Clinic
 from locations.hours import format_time, in_clinic_zone
 
 from . import calendar, links
+from .forms import format_day
 from .models import Email, PatientChoice
 
 VISIT_EMAILS = {Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION, Email.REMINDER}
@@ -82,8 +82,7 @@ def visit_message(appointment_request, kind):
             "kind": kind,
             "practice": clinic.name,
             "reference": appointment_request.display_reference,
-            # Translators: Django date format for the day of a booked visit, e.g. "Thursday, December 3, 2026".
-            "date": dateformat.format(local, pgettext("visit date format", "l, F j, Y")),
+            "date": format_day(local.date()),
             "time": format_time(local.time()),
             "office": visit.office,
             "link": "" if kind == Email.CANCELLATION else links.link_for(appointment_request),

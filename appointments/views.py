@@ -10,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from locations.hours import format_time
@@ -37,7 +38,7 @@ def submission_over_limit(request, group="appointments"):
         group=group,
         key="ip",
         rate=settings.APPOINTMENT_RATE_LIMIT,
-        method="POST",
+        method=ALL,
         increment=True,
     )
 

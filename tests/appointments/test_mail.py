@@ -138,3 +138,63 @@ def test_a_spanish_request_gets_its_receipt_rendered_in_spanish(
     assert stored.display_reference in text
     assert "Thank you: we received your appointment request." not in text
     assert "Our front desk will call you back" not in text
+
+
+class Blackhole:
+    """A mail server that accepts connections and never says a word."""
+
+    def __init__(self, port):
+        import socket
+        import threading
+
+        self.connections = []
+        self.listener = socket.create_server(("127.0.0.1", port))
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        try:
+            while True:
+                connection, _address = self.listener.accept()
+                self.connections.append(connection)
+        except OSError:  # closed by stop()
+            return
+
+    def stop(self):
+        import socket
+
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+        self.thread.join(timeout=5)
+
+
+def test_a_silent_mail_server_never_holds_up_the_patient_and_the_worker_sends_later(
+    client, medical_center, smtp_port, django_capture_on_commit_callbacks, clinic_clock, settings
+):
+    settings.EMAIL_TIMEOUT = 1
+    settings.APPOINTMENT_MAIL_RETRY_DELAYS = [60]
+    blackhole = Blackhole(smtp_port)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(FORM_URL, form_data(medical_center))
+        # The redirect came back without the request ever opening a connection to the server.
+        assert response.status_code == 303
+        assert blackhole.connections == []
+        stored = AppointmentRequest.objects.get()
+        assert queued_tasks() == [("staff", None), ("receipt", None)]
+        run_worker()  # both time out at the silent server, and are queued again
+        assert len(blackhole.connections) == 2
+        assert [kind for kind, _when in queued_tasks()] == ["staff", "receipt"]
+    finally:
+        blackhole.stop()
+    controller, inbox = start_smtp_server(smtp_port)
+    try:
+        clinic_clock.shift(61)
+        run_worker()
+        assert len(inbox.to(STAFF)) == len(inbox.to(PATIENT["email"])) == 1
+        stored.refresh_from_db()
+        assert stored.staff_notified_at and stored.receipt_sent_at
+    finally:
+        controller.stop()
