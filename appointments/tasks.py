@@ -15,6 +15,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
@@ -97,12 +99,12 @@ def retry_or_give_up(appointment_request, kind, sequence, attempt):
 
 
 def record_sent(appointment_request, kind):
-    rows = AppointmentRequest.objects.filter(pk=appointment_request.pk)
-    stamp = {Email.STAFF: "staff_notified_at", Email.RECEIPT: "receipt_sent_at"}.get(kind)
-    if stamp:
-        # Conditional, so two senders racing (a retry and the safety net) stamp it once.
-        rows.filter(**{f"{stamp}__isnull": True}).update(**{stamp: timezone.now()})
-    rows.filter(unsent_email=kind).update(unsent_email="")
+    """One UPDATE: stamp the staff notification or receipt (only if not stamped yet, so two
+    senders racing, a retry and the safety net, stamp it once) and clear a "not sent" of this kind."""
+    changes = {"unsent_email": Case(When(unsent_email=kind, then=Value("")), default=F("unsent_email"))}
+    if stamp := {Email.STAFF: "staff_notified_at", Email.RECEIPT: "receipt_sent_at"}.get(kind):
+        changes[stamp] = Coalesce(F(stamp), Value(timezone.now()))
+    AppointmentRequest.objects.filter(pk=appointment_request.pk).update(**changes)
 
 
 def enqueue_email(appointment_request, kind, run_after=None):

@@ -68,3 +68,12 @@ def smtp_port(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     return port
+
+
+def run_worker():
+    """The real task worker (`manage.py db_worker`, which sends every e-mail) in this process,
+    against the test database: it runs every task that is due, then exits. Call it after the
+    on-commit callbacks that queue the tasks have run."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)

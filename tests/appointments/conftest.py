@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appointments.models import AppointmentRequest
 from locations.models import Location
+from tests.conftest import run_worker  # noqa: F401 - the appointment tests' worker
 
 CLINIC_ZONE = ZoneInfo("America/Denver")
 # Tuesday morning in El Paso: every test starts here unless it travels elsewhere.
@@ -152,14 +153,6 @@ def smtp_server(smtp_port):
 
 
 # --- The task queue -----------------------------------------------------------------------
-
-
-def run_worker():
-    """The real worker (`manage.py db_worker`) in this process, against the test database: it runs
-    every task that is due, then exits."""
-    from django.core.management import call_command
-
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
 
 
 def queued_tasks(status="READY"):
