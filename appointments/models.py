@@ -380,7 +380,9 @@ class AppointmentRequest(models.Model):
             raise IllegalMove({"status": f"There is no status “{status}”."})
         label, current_label = Status(status).label.lower(), Status(current).label.lower()
         if patient_choice:
-            if current != Status.SCHEDULED or PATIENT_MOVES.get(patient_choice) != status:
+            # The visit must still stand: scheduled, or closed as booked (the link still works).
+            standing = current == Status.SCHEDULED or (current == Status.CLOSED and self.visit_is_on)
+            if not standing or PATIENT_MOVES.get(patient_choice) != status:
                 raise IllegalMove({"status": "This visit can no longer be changed from the link."})
             return
         if status == Status.SCHEDULED:

@@ -140,3 +140,11 @@ def test_the_link_is_rate_limited_like_the_form(client, booked, settings):
     assert client.post(path_of(booked), {"choice": "cancelled"}).status_code == 429
     booked.refresh_from_db()
     assert booked.status == "scheduled"
+
+
+def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, booked):
+    booked.move_to("closed", by=None, closing_reason="booked")
+    response = client.post(path_of(booked), {"choice": "cancelled"})
+    assert response.status_code == 200
+    booked.refresh_from_db()
+    assert (booked.status, booked.patient_choice, booked.closed_at) == ("cancelled", "cancelled", None)
