@@ -25,8 +25,6 @@ from . import calendar, links
 from .forms import format_day
 from .models import Email, PatientChoice
 
-VISIT_EMAILS = {Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION, Email.REMINDER}
-
 
 def admin_link(appointment_request):
     path = reverse("admin:appointments_appointmentrequest_change", args=[appointment_request.pk])
