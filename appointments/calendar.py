@@ -14,8 +14,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from locations.hours import in_clinic_zone
-
 
 def event_uid(appointment_request):
     return f"appointment-{appointment_request.reference}@{urlsplit(settings.SITE_URL).hostname}"
@@ -34,8 +32,8 @@ def invitation(appointment_request, clinic, cancelled=False):
     event.add("uid", event_uid(appointment_request))
     event.add("sequence", appointment_request.visit_sequence)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", in_clinic_zone(visit.at))
-    event.add("dtend", in_clinic_zone(visit.ends_at))
+    event.add("dtstart", timezone.localtime(visit.at))
+    event.add("dtend", timezone.localtime(visit.ends_at))
     event.add("summary", gettext("Appointment at %(practice)s") % {"practice": clinic.name})
     event.add("location", f"{office.name}, {office.address_line}")
     event.add("description", f"{office.phone}\n{office.directions_url}")

@@ -3,13 +3,12 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import dateformat, timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
@@ -19,7 +18,7 @@ from .fields import (
     CallbackPhoneField,
     PatientEmailField,
     PatientMessageField,
-    PatientTextField,
+    PatientNameField,
     TypedPhoneWidget,
 )
 from .models import LANGUAGE_CHOICES, AppointmentRequest, ContactMethod, PatientKind, PreferredTime, Reason
@@ -59,22 +58,17 @@ def radio_choice(label, choices, message):
     )
 
 
-def current_language():
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return language if language in dict(LANGUAGE_CHOICES) else settings.LANGUAGE_CODE
-
-
 class AppointmentRequestForm(forms.ModelForm):
     """The patient's request. Every rule gives a plain message beside its field; the template
     also lists them at the top (error_summary)."""
 
-    first_name = PatientTextField(
+    first_name = PatientNameField(
         label=_("First name"),
         max_length=max_length("first_name"),
         error_messages={"required": _("Please enter your first name."), "max_length": TOO_LONG_MESSAGE},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = PatientTextField(
+    last_name = PatientNameField(
         label=_("Last name"),
         max_length=max_length("last_name"),
         error_messages={"required": _("Please enter your last name."), "max_length": TOO_LONG_MESSAGE},

@@ -12,10 +12,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from locations.hours import clinic_zone, hours_on
+from locations.hours import hours_on
 from locations.models import Location
 
-from .queue import overdue_cutoff
+from .queue import first_contact_wait, overdue_cutoff
 
 # Read over the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -111,7 +111,7 @@ class Visit:
 
     @classmethod
     def at_clinic_time(cls, day, time, office):
-        return cls(datetime.datetime.combine(day, time, tzinfo=clinic_zone()), office)
+        return cls(datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone()), office)
 
     @property
     def ends_at(self):
@@ -119,7 +119,7 @@ class Visit:
 
     def problem(self, now=None):
         """Why the office cannot see a patient then (a sentence for staff), or "" if it can."""
-        local = self.at.astimezone(clinic_zone())
+        local = timezone.localtime(self.at)
         day_text = f"{local:%A, %B} {local.day}"
         if self.at <= (now or timezone.now()):
             return "The visit must be in the future."
@@ -246,6 +246,14 @@ class AppointmentRequest(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
     first_contacted_at = models.DateTimeField("first contacted", null=True, blank=True)
     closed_at = models.DateTimeField("closed", null=True, blank=True)
+    # Stamped once, at the first contact, from the office's hours as they were then, so the
+    # reports can aggregate waits in the database (queue.first_contact_wait).
+    business_seconds_to_contact = models.PositiveIntegerField(
+        "business seconds to first contact", null=True, blank=True, editable=False
+    )
+    contacted_within_business_day = models.BooleanField(
+        "first contacted within one business day", null=True, blank=True, editable=False
+    )
     staff_notified_at = models.DateTimeField("staff notified", null=True, blank=True)
     receipt_sent_at = models.DateTimeField("receipt sent", null=True, blank=True)
     unsent_email = models.CharField(
@@ -419,6 +427,10 @@ class AppointmentRequest(models.Model):
         # Closing is not contact: a spam request is closed without a call.
         if self.status in (Status.CONTACTED, Status.SCHEDULED):
             self.first_contacted_at = self.first_contacted_at or now
+        if self.first_contacted_at and self.business_seconds_to_contact is None:
+            self.business_seconds_to_contact, self.contacted_within_business_day = first_contact_wait(
+                self.location, self.created_at or now, self.first_contacted_at
+            )
         if self.status == Status.CLOSED:
             self.closed_at = self.closed_at or now
         else:

@@ -16,14 +16,15 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from clinic_site.models import Clinic
-from locations.hours import format_time, in_clinic_zone
+from locations.hours import format_time
 
 from . import calendar, links
 from .forms import format_day
 from .models import Email, PatientChoice
+from .reports import typical_callback_hours
 
 
 def admin_link(appointment_request):
@@ -62,6 +63,7 @@ def receipt(appointment_request):
         "reference": appointment_request.display_reference,
         "office": appointment_request.location,
         "by_email": appointment_request.contact_method == "email",
+        "callback_hours": typical_callback_hours(),
     }
     with translation.override(appointment_request.language):
         subject = render_to_string("appointments/email/receipt_subject.txt", context).strip()
@@ -75,7 +77,7 @@ def visit_message(appointment_request, kind):
     visit = appointment_request.visit
     clinic = Clinic.load()
     with translation.override(appointment_request.callback_language):
-        local = in_clinic_zone(visit.at)
+        local = timezone.localtime(visit.at)
         context = {
             "kind": kind,
             "practice": clinic.name,

@@ -20,8 +20,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
-from locations.hours import clinic_zone, in_clinic_zone
-
 from .models import PATIENT_EMAILS, AppointmentRequest, Email, Status
 
 logger = logging.getLogger(__name__)
@@ -47,9 +45,13 @@ def send_email(pk, kind, sequence=0, attempt=1):
         # The reference only: the exception text can quote addresses.
         logger.warning(
             "appointment request e-mail not sent",
-            extra={"reference": appointment_request.reference, "notification": kind, "attempt": attempt},
+            extra={
+                "reference": appointment_request.reference,
+                "notification": kind,
+                "attempt": attempt,
+                "error_type": type(error).__name__,
+            },
         )
-        logger.debug("e-mail error type: %s", type(error).__name__)
         return retry_or_give_up(appointment_request, kind, sequence, attempt)
     record_sent(appointment_request, kind)
     return "sent"
@@ -141,10 +143,10 @@ def emails_after_move(appointment_request, patient_choice):
 def reminder_moment(visit_at):
     """REMINDER_TIME on the day APPOINTMENT_REMINDER_BUSINESS_DAYS business days (Monday to
     Friday) before the visit, clinic time."""
-    day = in_clinic_zone(visit_at).date()
+    day = timezone.localdate(visit_at)
     remaining = settings.APPOINTMENT_REMINDER_BUSINESS_DAYS
     while remaining:
         day -= datetime.timedelta(days=1)
         if day.weekday() < 5:
             remaining -= 1
-    return datetime.datetime.combine(day, REMINDER_TIME, tzinfo=clinic_zone())
+    return datetime.datetime.combine(day, REMINDER_TIME, tzinfo=timezone.get_default_timezone())

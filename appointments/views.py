@@ -1,3 +1,4 @@
+import logging
 import re
 
 from django.conf import settings
@@ -8,22 +9,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from locations.hours import format_time
 from locations.models import Location
+from shared.languages import active_language
 
 from . import links
-from .forms import HONEYPOT_FIELD, AppointmentRequestForm, current_language, format_day
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
 from .models import PATIENT_MOVES, ContactMethod, PatientChoice, PreferredTime, format_reference, new_reference
+from .reports import typical_callback_hours
 from .tasks import emails_on_arrival
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+logger = logging.getLogger(__name__)
 
 
 def submission_over_limit(request, group="appointments"):
@@ -31,16 +37,23 @@ def submission_over_limit(request, group="appointments"):
 
     Only submissions that would be stored (valid ones, and bots caught by the honeypot) count,
     so a patient correcting typos is never turned away. The counters live in the shared cache,
-    so the limit holds across processes.
+    so the limit holds across processes. When the cache (Redis) fails, the request counts as
+    not limited: a patient's valid request is stored whatever the cache does (the honeypot still
+    stands). RATELIMIT_FAIL_OPEN only covers a cache that answers without a count.
     """
-    return is_ratelimited(
-        request,
-        group=group,
-        key="ip",
-        rate=settings.APPOINTMENT_RATE_LIMIT,
-        method=ALL,
-        increment=True,
-    )
+    try:
+        return is_ratelimited(
+            request,
+            group=group,
+            key="ip",
+            rate=settings.APPOINTMENT_RATE_LIMIT,
+            method=ALL,
+            increment=True,
+        )
+    except RedisError as error:
+        # The error's type only: nothing about the patient or the request.
+        logger.warning("rate limit not checked: cache unreachable", extra={"error_type": type(error).__name__})
+        return False
 
 
 def too_many_requests(request):
@@ -57,6 +70,9 @@ def see_confirmation():
 
 
 @method_decorator(never_cache, name="dispatch")
+# Every answer is protected health information: an error report (ADMINS, Sentry and the like)
+# shows the posted fields as stars, never the patient's answers.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class AppointmentRequestView(FormView):
     """The request form. `?location=<slug>` preselects an office; an unknown slug is ignored."""
 
@@ -67,7 +83,7 @@ class AppointmentRequestView(FormView):
         initial = {
             "preferred_time": PreferredTime.ANY,
             "contact_method": ContactMethod.PHONE,
-            "callback_language": current_language(),
+            "callback_language": active_language(),
         }
         slug = self.request.GET.get("location", "")
         # Checked before it reaches the database: a NUL byte would make PostgreSQL raise.
@@ -90,7 +106,7 @@ class AppointmentRequestView(FormView):
     def form_valid(self, form):
         with transaction.atomic():
             appointment_request = form.save(commit=False)
-            appointment_request.language = current_language()
+            appointment_request.language = active_language()
             appointment_request.consented_at = timezone.now()
             appointment_request.save()
             # Queued for the worker once the request is safely stored: no mail server in the way.
@@ -135,6 +151,7 @@ def request_received(request):
         "office": office,
         "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
         "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
+        "callback_hours": typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)
 

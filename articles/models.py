@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -5,31 +6,31 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from shared.languages import active_language, translated
+
 from .markdown import render_markdown
 
 # /articles/feed/ is the feed, so no article can live there.
 RESERVED_SLUG = "feed"
 
-
-def clinic_today():
-    """Today's date on the clinic's clock (settings.TIME_ZONE), whatever the server's zone."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
+# Migration 0001 names the publication date's default by this name; it is Django's own
+# localdate(), which is the clinic's date since settings.TIME_ZONE is the clinic's zone.
+clinic_today = timezone.localdate
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What patients may read: published, and the publication date has come in El Paso."""
-        return self.filter(status=Article.Status.PUBLISHED, published_on__lte=clinic_today())
+        """What patients may read: published, and the publication date has come on the clinic's clock."""
+        return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
 
 
 class Article(models.Model):
     """An education article for patients (restless legs, iron deficiency, veins).
 
     Two languages, English and Spanish, are kept as explicit fields side by side
-    (`title` / `title_es`, ...) rather than through a translation library: the clinic serves
-    El Paso's patients in exactly these two languages, editors see both versions next to each
-    other in admin, and queries need no library magic. The `display_*` properties pick the
-    version for the active language, falling back to English while no Spanish version exists.
+    (`title` / `title_es`, ...), as shared.languages explains. The `display_*` properties give
+    the version in `language`: the active language when the article has a version in it, else
+    English.
 
     The Markdown bodies are rendered to sanitised HTML (`body_html`, `body_html_es`) on save,
     never on each request.
@@ -74,7 +75,7 @@ class Article(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(
         _("publication date"),
-        default=clinic_today,
+        default=timezone.localdate,
         help_text="Shown on the article. A published article with a future date appears on that day.",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -117,7 +118,7 @@ class Article(models.Model):
         super().clean()
         if self.slug == RESERVED_SLUG:
             raise ValidationError({"slug": f'"{RESERVED_SLUG}" is the address of the articles feed; choose another.'})
-        # has_spanish needs both: half a translation would leave Spanish readers with English.
+        # is_translated_to needs both: half a translation would leave Spanish readers with English.
         if bool(self.title_es.strip()) != bool(self.body_es.strip()):
             raise ValidationError(
                 "Fill in both the Spanish title and the Spanish body, or leave both empty.",
@@ -126,35 +127,44 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_on <= clinic_today()
+        return self.status == self.Status.PUBLISHED and self.published_on <= timezone.localdate()
+
+    def is_translated_to(self, language):
+        """Whether the article can be read in `language`: always in the default language; in
+        another once both its title and body are written in it."""
+        if language == settings.LANGUAGE_CODE:
+            return True
+        return bool(getattr(self, f"title_{language}").strip() and getattr(self, f"body_{language}").strip())
 
     @property
     def has_spanish(self):
-        return bool(self.title_es.strip() and self.body_es.strip())
+        return self.is_translated_to("es")
 
     @property
-    def shows_spanish(self):
-        """True when the active language is Spanish and this article has a Spanish version."""
-        return (translation.get_language() or "").startswith("es") and self.has_spanish
+    def languages(self):
+        """The codes of settings.LANGUAGES this article can be read in."""
+        return [code for code, _name in settings.LANGUAGES if self.is_translated_to(code)]
 
     @property
     def language(self):
-        """The language of the text the display_* properties give: "es" or "en"."""
-        return "es" if self.shows_spanish else "en"
+        """The language of the text the display_* properties give: the active one when the
+        article has a version in it, else the default ("en")."""
+        language = active_language()
+        return language if self.is_translated_to(language) else settings.LANGUAGE_CODE
 
     @property
     def display_title(self):
-        return self.title_es if self.shows_spanish else self.title
+        return translated(self, "title", self.language)
 
     @property
     def display_summary(self):
-        return (self.summary_es or self.summary) if self.shows_spanish else self.summary
+        return translated(self, "summary", self.language)
 
     @property
     def display_body_html(self):
         # Sanitised by render_markdown() when the article was saved.
-        return mark_safe(self.body_html_es if self.shows_spanish else self.body_html)  # noqa: S308
+        return mark_safe(translated(self, "body_html", self.language))  # noqa: S308
 
     @property
     def display_about(self):
-        return (self.about_es or self.about) if self.shows_spanish else self.about
+        return translated(self, "about", self.language)

@@ -4,7 +4,7 @@ from .models import Article
 
 
 class ArticleSitemap(Sitemap):
-    """Published articles, with a Spanish URL only for those that have a Spanish version."""
+    """Published articles, each in the languages it has a version in."""
 
     i18n = True
     alternates = True
@@ -14,8 +14,7 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published()
 
     def get_languages_for_item(self, item):
-        languages = super().get_languages_for_item(item)
-        return languages if item.has_spanish else [code for code in languages if code == "en"]
+        return [code for code in super().get_languages_for_item(item) if item.is_translated_to(code)]
 
     def lastmod(self, item):
         return item.updated_at

@@ -1,6 +1,8 @@
-from django.utils import translation
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
+
+from shared.languages import active_language
 
 from .models import Article
 
@@ -41,13 +43,17 @@ class ArticleDetailView(DetailView):
         # Without a Spanish version the /es/ page repeats the English text: point search
         # engines at the English page rather than offering them a duplicate.
         context["canonical_url"] = self.request.build_absolute_uri(article.get_url_in(article.language))
-        if article.language != translation.get_language():
-            context["english_url"] = article.get_url_in("en")
-        if article.has_spanish:
-            context["alternate_urls"] = {
-                "en": self.request.build_absolute_uri(article.get_url_in("en")),
-                "es": self.request.build_absolute_uri(article.get_url_in("es")),
-            }
+        if article.language != active_language():
+            context["english_url"] = article.get_url_in(settings.LANGUAGE_CODE)
+        if len(article.languages) > 1:
+            context["alternate_links"] = [
+                {
+                    "code": code,
+                    "absolute_url": self.request.build_absolute_uri(article.get_url_in(code)),
+                    "is_default": code == settings.LANGUAGE_CODE,
+                }
+                for code in article.languages
+            ]
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -1,6 +1,9 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from shared.languages import translated
+
+from .text import refuse_control_characters_in_fields
 
 
 class Clinic(models.Model):
@@ -12,7 +15,7 @@ class Clinic(models.Model):
 
     name = models.CharField(_("name"), max_length=120, help_text="As patients know the practice.")
     physician = models.CharField(
-        _("physician"), max_length=120, blank=True, help_text='With credentials, e.g. "Atur Kasha, DO".'
+        _("physician"), max_length=120, blank=True, help_text='With credentials, e.g. "Jane Doe, MD".'
     )
     introduction = models.TextField(
         _("introduction"), blank=True, help_text="Two or three sentences for the home page, in plain words."
@@ -28,12 +31,14 @@ class Clinic(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        refuse_control_characters_in_fields(self)
+
     @property
     def localized_introduction(self):
         """The Spanish introduction on Spanish pages when there is one, else the English."""
-        if get_language() == "es" and self.introduction_es:
-            return self.introduction_es
-        return self.introduction
+        return translated(self, "introduction")
 
     @classmethod
     def load(cls):

@@ -69,7 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "clinic_site.middleware.IgnoreControlCharactersMiddleware",
+    # Django's, answering 503 when the database fails as the session is saved (middleware.py).
+    "clinic_site.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,6 +103,8 @@ TEMPLATES = [
                 "clinic_site.context_processors.clinic",
                 "clinic_site.context_processors.languages",
             ],
+            # The shared package is not an app, so its template library is named here.
+            "libraries": {"json_ld": "shared.json_ld"},
         },
     },
 ]
@@ -113,11 +117,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# libpq waits forever for a server that does not answer; patients should get the "please call
+# us" page in seconds, well under gunicorn's 30-second worker timeout. Seconds; 0 turns a limit
+# off (e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long one-off command). See clinic_site/database.py.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+# The server cancels a statement running longer; the site gives up on a connection silent for
+# this plus 2 seconds (a stalled server or network: nothing else would notice).
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
+# A peer gone without a word: keepalive probes after this long idle, and data unacknowledged
+# this long (tcp_user_timeout) break the connection.
+DATABASE_TCP_TIMEOUT = int(os.environ.get("DATABASE_TCP_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # libpq waits forever for an unreachable server by default; patients should get the
-    # "please call us" page in seconds, not after gunicorn's worker timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+            "keepalives": 1,
+            "keepalives_idle": DATABASE_TCP_TIMEOUT,
+            "keepalives_interval": max(DATABASE_TCP_TIMEOUT // 3, 1),
+            "keepalives_count": 3,
+            "tcp_user_timeout": DATABASE_TCP_TIMEOUT * 1000,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -131,8 +151,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
     }
+    # The {% cache %} tag's own alias: same Redis, but an outage renders the page in full.
+    CACHES["template_fragments"] = {**CACHES["default"], "BACKEND": "clinic_site.redis_cache.FragmentRedisCache"}
 else:
     CACHES = {
         "default": {
@@ -146,7 +168,8 @@ else:
 # changes; only with Redis (clinic_site/page_cache.py says why). "Open now" allows at most 60.
 PUBLIC_PAGE_CACHE_SECONDS = min(int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0")), 60)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, refusing malformed keys (clinic_site/sessions.py).
+SESSION_ENGINE = "clinic_site.sessions"
 
 # --- Auth and staff sessions ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -259,7 +282,9 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # --- Security headers -------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY"):
+# A proxy in front also needs TRUSTED_PROXY_COUNT (error under `check --deploy`, checks.py).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -7,7 +7,7 @@ from django.urls import include, path
 from . import views
 from .sitemaps import sitemaps
 
-# Patient-facing pages: English at the paths in PRODUCT.md, Spanish under /es/.
+# Patient-facing pages: English at these paths, Spanish at the same paths under /es/.
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),

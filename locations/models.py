@@ -3,9 +3,12 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.phonenumber import PhoneNumber
+from phonenumber_field.phonenumber import to_python
+
+from clinic_site.text import refuse_control_characters_in_fields
+from shared.languages import translated
 
 
 class LocationQuerySet(models.QuerySet):
@@ -15,10 +18,7 @@ class LocationQuerySet(models.QuerySet):
         Only special dates from today on are fetched: past closures pile up over the years and
         no page shows them, so the query stays small however long the site runs.
         """
-        # Imported here because the hours rules import this module's DayKind.
-        from .hours import clinic_today
-
-        upcoming = SpecialDate.objects.filter(date__gte=clinic_today()).order_by("date", "opens")
+        upcoming = SpecialDate.objects.filter(date__gte=timezone.localdate()).order_by("date", "opens")
         return self.order_by("display_order", "name").prefetch_related(
             "weekly_hours", models.Prefetch("special_dates", queryset=upcoming)
         )
@@ -28,14 +28,14 @@ class LocationQuerySet(models.QuerySet):
 
 
 class Location(models.Model):
-    name = models.CharField(_("name"), max_length=100, help_text='Short, as patients say it: "Dean Martin".')
+    name = models.CharField(_("name"), max_length=100, help_text='Short, as patients say it: "Main Street".')
     slug = models.SlugField(_("slug"), unique=True, help_text="Part of the office's web address; keep it stable.")
     street_address = models.CharField(_("street address"), max_length=200)
     suite = models.CharField(_("suite"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=100)
     state = models.CharField(_("state"), max_length=2, help_text="Two-letter code, e.g. TX.")
     postal_code = models.CharField(_("ZIP code"), max_length=10)
-    phone = models.CharField(_("phone"), max_length=20, help_text="As patients should read it, e.g. 915-260-4598.")
+    phone = models.CharField(_("phone"), max_length=20, help_text="As patients should read it, e.g. 915-555-0100.")
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
     accepts_requests = models.BooleanField(
         _("takes appointment requests"), default=True, help_text="Offer this office on the request form."
@@ -56,14 +56,25 @@ class Location(models.Model):
 
     def clean(self):
         super().clean()
-        if self.phone and not PhoneNumber.from_string(self.phone, region="US").is_valid():
+        refuse_control_characters_in_fields(self)
+        if self.phone and not self.phone_number.is_valid():
             raise ValidationError({"phone": _("Enter a valid phone number.")})
 
     @property
+    def street_line(self):
+        """The street address with the suite, if any: "1600 Main Street, Suite 120"."""
+        return f"{self.street_address}, {self.suite}" if self.suite else self.street_address
+
+    @property
     def address_line(self):
-        """The postal address on one line, for map searches and structured data."""
-        street = f"{self.street_address}, {self.suite}" if self.suite else self.street_address
-        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+        """The postal address on one line, for map searches."""
+        return f"{self.street_line}, {self.city}, {self.state} {self.postal_code}"
+
+    @property
+    def phone_number(self):
+        """The phone, parsed (in settings.PHONENUMBER_DEFAULT_REGION unless it names a country);
+        an unreadable one comes back invalid rather than raising."""
+        return to_python(self.phone)
 
     @property
     def directions_url(self):
@@ -74,7 +85,7 @@ class Location(models.Model):
     @property
     def phone_uri(self):
         """The tel: link, in international form so it dials from anywhere."""
-        return "tel:" + PhoneNumber.from_string(self.phone, region="US").as_e164
+        return "tel:" + self.phone_number.as_e164
 
 
 class DayKind(models.TextChoices):
@@ -110,6 +121,7 @@ class HoursRow(models.Model):
 
     def clean(self):
         super().clean()
+        refuse_control_characters_in_fields(self)
         if self.kind == DayKind.OPEN:
             if self.opens is None or self.closes is None:
                 raise ValidationError(_("An open day needs an opening and a closing time."))
@@ -159,6 +171,4 @@ class SpecialDate(HoursRow):
     @property
     def localized_note(self):
         """The Spanish note on Spanish pages when the editor wrote one, else the English."""
-        if get_language() == "es" and self.note_es:
-            return self.note_es
-        return self.note
+        return translated(self, "note")

@@ -11,7 +11,7 @@ fresh_for_a_minute = method_decorator(cache_control(max_age=60), name="dispatch"
 @fresh_for_a_minute
 class LocationListView(ListView):
     template_name = "locations/location_list.html"
-    context_object_name = "locations"
+    context_object_name = "office_list"
 
     def get_queryset(self):
         return Location.objects.for_display()

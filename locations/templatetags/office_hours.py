@@ -5,6 +5,7 @@
 """
 
 from django import template
+from django.utils import timezone
 
 from locations import hours, structured_data
 
@@ -13,32 +14,30 @@ register = template.Library()
 
 @register.simple_tag
 def office_status(office):
-    return hours.status_at(office, hours.clinic_now())
+    return hours.status_at(office, timezone.localtime())
 
 
 @register.simple_tag
 def office_today(office):
-    return hours.hours_on(office, hours.clinic_today())
+    return hours.hours_on(office, timezone.localdate())
 
 
 @register.simple_tag
 def office_week(office):
-    return hours.week_hours(office, hours.clinic_today())
+    return hours.week_hours(office, timezone.localdate())
 
 
 @register.simple_tag
 def office_special_days(office):
-    return hours.upcoming_special_days(office, hours.clinic_today())
+    return hours.upcoming_special_days(office, timezone.localdate())
 
 
 @register.simple_tag(takes_context=True)
-def office_json_ld(context, office, clinic_name=""):
-    """The office as schema.org JSON-LD, ready for a <script type="application/ld+json"> element."""
-    request = context["request"]
-    data = structured_data.medical_clinic(
+def office_structured_data(context, office, clinic_name=""):
+    """The office as schema.org data, for the json_ld filter."""
+    return structured_data.medical_clinic(
         office,
         clinic_name=clinic_name,
-        url=request.build_absolute_uri(office.get_absolute_url()),
-        today=hours.clinic_today(),
+        url=context["request"].build_absolute_uri(office.get_absolute_url()),
+        today=timezone.localdate(),
     )
-    return structured_data.json_ld(data)

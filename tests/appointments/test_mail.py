@@ -8,17 +8,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest
+from tests.conftest import run_worker
+from tests.factories import StaffFactory
+from tests.smtp import message_text, start_smtp_server
 
-from .conftest import (
-    PATIENT,
-    PHONE_FORMS,
-    form_data,
-    message_text,
-    queued_tasks,
-    run_worker,
-    staff_user,
-    start_smtp_server,
-)
+from .conftest import PATIENT, PHONE_FORMS, form_data, queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +114,7 @@ def test_a_receipt_still_failing_after_every_retry_shows_as_not_sent(
     stored.refresh_from_db()
     assert stored.unsent_email == "receipt"
     assert queued_tasks() == []
-    client.force_login(staff_user("desk", "Front desk"))
+    client.force_login(StaffFactory(username="desk", groups=["Front desk"]))
     queue = client.get("/admin/appointments/appointmentrequest/?attention=unsent").content.decode()
     assert "Receipt not sent" in queue
     assert stored.display_reference in queue

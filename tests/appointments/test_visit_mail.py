@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest, Email
+from tests.smtp import message_text
 
 from .conftest import (
     CLINIC_ZONE,
@@ -15,7 +16,6 @@ from .conftest import (
     PHONE_FORMS,
     THURSDAY,
     make_request,
-    message_text,
     queued_tasks,
     run_worker,
     visit_on,

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -154,7 +155,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def open_page(viewport=DESKTOP, **context_options):
-        context_options = {"locale": "en-US", "timezone_id": "America/Denver", **context_options}
+        context_options = {"locale": "en-US", "timezone_id": settings.TIME_ZONE, **context_options}
         context = browser.new_context(base_url=live_server.url, viewport=viewport, **context_options)
         # A page that hangs should fail the test quickly, not after Playwright's 30 s default.
         context.set_default_timeout(10_000)

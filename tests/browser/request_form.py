@@ -3,24 +3,19 @@ label, and from there only keys are pressed (typing, Space, arrows, Tab, Enter).
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from appointments.models import AppointmentRequest, normalize_reference
 
-CLINIC_ZONE = ZoneInfo("America/Denver")
 REQUEST_PATH = "/appointments/request/"
 RECEIVED_PATH = "/appointments/request/received/"
 
 
-def clinic_today():
-    return datetime.datetime.now(CLINIC_ZONE).date()
-
-
 def weekday_ahead(days=4):
     """A Monday-to-Friday date at least `days` ahead: Medical Center Drive is open all day then."""
-    day = clinic_today() + datetime.timedelta(days=days)
+    day = timezone.localdate() + datetime.timedelta(days=days)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day

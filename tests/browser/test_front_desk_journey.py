@@ -3,24 +3,20 @@ contacted, and see who did it in the request's history."""
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from appointments.models import Status
+from tests.factories import PASSWORD, StaffFactory
 
 from .request_form import REQUEST_PATH, request_a_callback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "correct horse battery staple 42"
-
 
 @pytest.fixture
 def front_desk_user():
-    user = User.objects.create_user("rosa.front", password=PASSWORD, is_staff=True)
     # The group and its permissions come from the appointments data migration.
-    user.groups.add(Group.objects.get(name="Front desk"))
-    return user
+    return StaffFactory(username="rosa.front", groups=["Front desk"])
 
 
 def test_front_desk_marks_a_request_contacted_and_sees_it_in_the_history(new_page, viewport, front_desk_user):

@@ -4,11 +4,11 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from .request_form import (
     REQUEST_PATH,
-    clinic_today,
     confirmation_reference,
     fill_request,
     request_a_callback,
@@ -58,7 +58,7 @@ def test_patient_reads_the_article_and_requests_an_appointment(new_page, viewpor
 def test_mistakes_are_summarised_with_focus_and_nothing_typed_is_lost(new_page, viewport):
     page = new_page(viewport=viewport)
     page.goto(REQUEST_PATH)
-    past_day = clinic_today() - datetime.timedelta(days=7)
+    past_day = timezone.localdate() - datetime.timedelta(days=7)
     fill_request(
         page,
         first_name="Ana",

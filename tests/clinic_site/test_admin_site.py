@@ -8,13 +8,14 @@ from django.utils import translation
 
 from clinic_site.admin import ClinicAdminSite
 from clinic_site.models import Clinic
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("owner", password="a long staff passphrase"))
+def staff_client(client, db):
+    client.force_login(StaffFactory(superuser=True))
     return client
 
 

@@ -15,13 +15,13 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from appointments.forms import HONEYPOT_FIELD, AppointmentRequestForm
 from appointments.models import AppointmentRequest
-from locations.hours import clinic_today
 from locations.models import Location
 
 from .conftest import FORM_URL, RECEIVED_URL, valid_submission
@@ -106,7 +106,7 @@ submissions = st.fixed_dictionaries(
 
 def build_post(recipe, offices):
     office = offices[recipe["office"] % len(offices)]
-    day = clinic_today() + datetime.timedelta(days=recipe["days_ahead"])
+    day = timezone.localdate() + datetime.timedelta(days=recipe["days_ahead"])
     data = valid_submission(office, day, preferred_time=recipe["preferred_time"])
     if recipe["by_email"]:
         data.update(contact_method="email", email="maria.lopez@example.org")
@@ -119,7 +119,7 @@ def build_post(recipe, offices):
         if value == UPLOAD:
             return SimpleUploadedFile("notes.txt", b"not a form value")
         if value.startswith("<days:"):
-            return (clinic_today() + datetime.timedelta(days=int(value[6:-1]))).isoformat()
+            return (timezone.localdate() + datetime.timedelta(days=int(value[6:-1]))).isoformat()
         return value
 
     for field, value in recipe["mutations"].items():

@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from locations.models import DayKind, Location, SpecialDate
-
-from .conftest import clinic_time, travel_to
-from .page import Page
+from tests.conftest import clinic_time, travel_to
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +170,26 @@ def test_footer_shows_todays_hours_and_state_on_every_page(client):
     assert footer.count("Today: Closed") == 2
     assert "Closed, opens Monday 8:00 AM" in footer
     assert "Closed, opens Thursday 1:00 PM" in footer
+
+
+def test_footer_and_home_page_give_todays_special_date_note(client):
+    office = Location.objects.get(slug="medical-center-drive")
+    SpecialDate.objects.create(
+        location=office, date=datetime.date(2026, 3, 11), kind=DayKind.CLOSED, note="Closed for staff training"
+    )
+    page = Page(get_page(client, "/", clinic_time(2026, 3, 11, 9)))
+    for where in (page.one("footer"), page.one("section", class_="offices-today")):
+        assert "Today: Closed — Closed for staff training" in where.text
+
+
+def test_footer_home_page_and_list_show_each_office_with_the_same_card(client):
+    page = Page(get_page(client, "/locations/"))
+    for card in (
+        page.one("section", aria_labelledby="office-dean-martin"),
+        page.one("section", aria_labelledby="footer-office-dean-martin"),
+    ):
+        assert card.one("address").text == SEED["dean-martin"]["address"]
+        assert card.texts("a", href=SEED["dean-martin"]["tel"]) == [SEED["dean-martin"]["phone"]]
 
 
 def add_special_dates(count):
