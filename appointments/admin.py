@@ -20,15 +20,16 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from clinic_site.text import as_displayed
+from clinic_site.spreadsheet import spreadsheet_safe
 from locations.models import Location
+from staff.audit import ReadsRecorded, record
+from staff.models import AccessRecord
 
 from .models import (
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
     IllegalMove,
-    RequestAccess,
     Status,
     Visit,
     normalize_reference,
@@ -36,9 +37,6 @@ from .models import (
 from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
 
 logger = logging.getLogger(__name__)
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 PATIENT_ANSWERS = [
     "first_name",
@@ -69,12 +67,6 @@ RECORD = [
     "unsent_email",
     "access_history",
 ]
-
-
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    # Judged as the spreadsheet reads it: "＝1+1" (full width) and "\u200b=1+1" are formulas too.
-    return "'" + text if as_displayed(text).startswith(FORMULA_TRIGGERS) else text
 
 
 def clinic_datetime(moment):
@@ -175,7 +167,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AppointmentRequest)
-class AppointmentRequestAdmin(admin.ModelAdmin):
+class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     # What the front desk triages by comes first, so it stays in view on a narrow screen.
     list_display = [
         "reference_code",
@@ -215,6 +207,8 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         ("Record", {"fields": RECORD[2:]}),
     ]
     readonly_fields = PATIENT_ANSWERS + RECORD + VISIT
+    # Every page showing requests records which ones in the access record (staff/audit.py).
+    access_reference_field = "reference"
 
     class Media:
         css = {"all": ["appointments/admin.css"]}
@@ -273,23 +267,14 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         # Requests come from patients through the form only.
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            RequestAccess.record(request.user, RequestAccess.Kind.VIEWED, [response.context_data["original"]])
-        return response
-
-    @admin.display(description="Opened and exported by")
+    @admin.display(description="Read by")
     def access_history(self, obj):
-        accesses = obj.accesses.select_related("user")[:20]
+        accesses = AccessRecord.objects.filter(reference=obj.reference)[:20]
         return (
             format_html_join(
                 "\n",
                 "<div>{} · {} · {}</div>",
-                (
-                    (access.get_kind_display(), access.user or "(deleted user)", clinic_datetime(access.at))
-                    for access in accesses
-                ),
+                ((access.get_action_display(), access.username, clinic_datetime(access.at)) for access in accesses),
             )
             or "Nobody yet"
         )
@@ -341,7 +326,7 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
 
     def _report(self, request):
         """The form and its report (None when the form is invalid). Aggregates only: no patient
-        is identified, so no RequestAccess is recorded. Staff who may see requests only."""
+        is identified, so no access record is written. Staff who may see requests only."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = ReportForm(request.GET or None)
@@ -456,7 +441,7 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(header for header, _value in CSV_COLUMNS)
         rows = list(queryset.select_related("location").order_by("created_at", "pk"))
-        RequestAccess.record(request.user, RequestAccess.Kind.EXPORTED, rows)
+        record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
         for row in rows:
             writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)
         # Who took patient data out of the system, for the audit trail; no patient data here.

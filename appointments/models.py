@@ -451,35 +451,3 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
-
-
-class RequestAccess(models.Model):
-    """Who opened or exported a request's patient data, and when.
-
-    Django's admin history records changes only, but HIPAA's audit controls (164.312(b)) ask
-    for a trace of reads of protected health information too. The trace goes with the request
-    when the retention purge deletes it, since it would otherwise keep pointing at nothing.
-    """
-
-    class Kind(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
-        EXPORTED = "exported", "Exported to CSV"
-
-    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="staff member"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    at = models.DateTimeField("when", auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = "access to a request"
-        verbose_name_plural = "accesses to requests"
-
-    def __str__(self):
-        return f"{self.get_kind_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def record(cls, user, kind, appointment_requests):
-        cls.objects.bulk_create(cls(appointment_request=item, user=user, kind=kind) for item in appointment_requests)

@@ -2,7 +2,7 @@
 
 Nothing here reads a patient's answers or identifies a patient: every figure is a count or a
 percentile over many requests, so opening the reports is not an access to patient data and
-leaves no RequestAccess row. The figures come from a fixed number of aggregate queries,
+leaves no access record. The figures come from a fixed number of aggregate queries,
 whatever the range or the number of requests: counts grouped by week and office in the
 database, and percentiles of the stored business-time wait (`business_seconds_to_contact`)
 with PostgreSQL's percentile_cont; SQLite has no percentile, so there the waits alone are

@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext
 
+from staff.sites import StaffAdminSite
+
 from .models import Clinic
 
 
-class ClinicAdminSite(admin.AdminSite):
+class ClinicAdminSite(StaffAdminSite):
     """Django's admin under the practice's own name, read from the Clinic row on each page
     (a small query each) so an editor's rename shows at once; plain words while the row is
-    missing. Installed as the default site by `apps.ClinicAdminConfig`."""
+    missing. Installed as the default site by `apps.ClinicAdminConfig`. Every page is behind
+    the second factor, and every read of a request is recorded (staff/)."""
 
     def _named(self, with_name, without_name):
         name = Clinic.load().name

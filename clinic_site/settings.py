@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with the admin site that shows the practice's name.
+    # django.contrib.admin, with the practice's admin site: its name, the second factor.
     "clinic_site.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "staff",
     "clinic_site",
     "articles",
     "locations",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (staff/)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After sessions and locale (its key holds the language); see page_cache.py.
@@ -197,10 +204,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Not on the password alone: the failures are forgotten once the second factor passes too
+# (staff/second_factor.py), so wrong codes add up to the same lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"
 AXES_VERBOSE = False
+
+# --- Staff security (staff/): second factor, idle warning, access record -----------------
+# Every staff sign-in needs a code from an authenticator app (or a backup code); on by default
+# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (README, "Staff accounts").
+STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", not DEBUG)
+# The account's name in the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic staff")
+# A superuser removes a colleague's devices in admin but never sees their secrets or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The idle logoff warning shows this many seconds before SESSION_COOKIE_AGE runs out.
+STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "120"))
+# The access record names requests by reference only, so it outlives them: six years (HIPAA
+# 164.316(b)(2) documentation retention), then `manage.py purge_access_records` deletes it.
+ACCESS_RECORD_RETENTION_DAYS = int(os.environ.get("ACCESS_RECORD_RETENTION_DAYS", str(6 * 366)))
 
 # --- Client address behind proxies -------------------------------------------------------
 # Empty: trust REMOTE_ADDR (gunicorn serving directly). Behind N trusted proxies that each

@@ -73,6 +73,20 @@ def smtp_port(settings):
     return port
 
 
+def staff_login(client, user):
+    """Sign `user` in as if they had given their password and their second factor (a code from
+    a backup-code device), which every admin page asks for (staff/second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.get_or_create(user=user, name="Backup codes")[0]
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 # --- Shared by every area: the offices, the clock, staff, e-mail ---------------------------
 
 
@@ -109,7 +123,7 @@ def front_desk_client(client, db):
     """Signed in as "frontdesk", of the Front desk group."""
     from tests.factories import StaffFactory
 
-    client.force_login(StaffFactory(username="frontdesk", groups=["Front desk"]))
+    staff_login(client, StaffFactory(username="frontdesk", groups=["Front desk"]))
     return client
 
 
@@ -118,7 +132,7 @@ def editor_client(client, db):
     """Signed in as "editor", of the Editors group."""
     from tests.factories import StaffFactory
 
-    client.force_login(StaffFactory(username="editor", groups=["Editors"]))
+    staff_login(client, StaffFactory(username="editor", groups=["Editors"]))
     return client
 
 
@@ -130,6 +144,12 @@ def smtp_server(smtp_port):
     controller, inbox = start_smtp_server(smtp_port)
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, signed in past the second factor as well."""
+    return staff_login(Client(), admin_user)
 
 
 def run_worker():

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest
-from tests.conftest import run_worker
+from tests.conftest import run_worker, staff_login
 from tests.factories import StaffFactory
 from tests.smtp import message_text, start_smtp_server
 
@@ -114,7 +114,7 @@ def test_a_receipt_still_failing_after_every_retry_shows_as_not_sent(
     stored.refresh_from_db()
     assert stored.unsent_email == "receipt"
     assert queued_tasks() == []
-    client.force_login(StaffFactory(username="desk", groups=["Front desk"]))
+    staff_login(client, StaffFactory(username="desk", groups=["Front desk"]))
     queue = client.get("/admin/appointments/appointmentrequest/?attention=unsent").content.decode()
     assert "Receipt not sent" in queue
     assert stored.display_reference in queue

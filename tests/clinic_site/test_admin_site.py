@@ -8,6 +8,7 @@ from django.utils import translation
 
 from clinic_site.admin import ClinicAdminSite
 from clinic_site.models import Clinic
+from tests.conftest import staff_login
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, db):
-    client.force_login(StaffFactory(superuser=True))
-    return client
+    return staff_login(client, StaffFactory(superuser=True))
 
 
 def body(response):

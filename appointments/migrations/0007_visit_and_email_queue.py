@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0005_first_contact_wait'),
+        ('appointments', '0006_access_record'),
         ('locations', '0003_special_date_note_es'),
     ]
 
