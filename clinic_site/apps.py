@@ -24,8 +24,8 @@ class ClinicSiteConfig(AppConfig):
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
-    """django.contrib.admin with the practice's own admin site (admin.ClinicAdminSite)."""
+    """django.contrib.admin with the practice's own admin site (admin_site.ClinicAdminSite)."""
 
     # Named in INSTALLED_APPS; ClinicSiteConfig stays this module's config for "clinic_site".
     default = False
-    default_site = "clinic_site.admin.ClinicAdminSite"
+    default_site = "clinic_site.admin_site.ClinicAdminSite"

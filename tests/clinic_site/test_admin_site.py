@@ -4,9 +4,10 @@ import html
 
 import pytest
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import translation
 
-from clinic_site.admin import ClinicAdminSite
+from clinic_site.admin_site import ClinicAdminSite
 from clinic_site.models import Clinic
 from tests.conftest import staff_login
 from tests.factories import StaffFactory
@@ -68,3 +69,10 @@ def test_the_names_are_translated():
         Clinic.objects.all().delete()
         assert admin.site.site_header == "Recepción"
         assert admin.site.index_title == "Administración del sitio"
+
+
+def test_editors_can_open_the_practices_details(staff_client):
+    # The site class lives apart from the registrations; beside them it lost the Clinic admin.
+    assert staff_client.get(reverse("admin:clinic_site_clinic_changelist")).status_code == 200
+    clinic = Clinic.objects.get()
+    assert staff_client.get(reverse("admin:clinic_site_clinic_change", args=[clinic.pk])).status_code == 200
