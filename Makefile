@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench clean
+.PHONY: install install-dev run worker serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,17 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## Serve the site on http://127.0.0.1:8000 with an embedded SQLite database (development).
+## Serve the site on http://127.0.0.1:8000 with an embedded SQLite database (development),
+## with the task worker that sends the e-mails beside it (stopped with the server).
 run: install
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) createcachetable
+	DEBUG=1 $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+## The task worker alone (sends every e-mail; production runs it as its own service).
+worker: install
+	DEBUG=1 $(MANAGE) db_worker
 
 ## Production-like: DEBUG off, hashed and compressed static files, gunicorn. Needs SECRET_KEY.
 serve: install
@@ -91,9 +97,11 @@ migrations-check: install
 lighthouse: install
 	bench/lighthouse.sh
 
-## Throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests; see bench/RESULTS.md.
+## Throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests, then the mail
+## queue (submit to redirect with a silent mail server, worker messages per second); see bench/RESULTS.md.
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/mail_queue.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache tests/html_checker/node_modules

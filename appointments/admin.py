@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from clinic_site.spreadsheet import spreadsheet_safe
+from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
@@ -30,6 +31,7 @@ from .models import (
     ClosingReason,
     IllegalMove,
     Status,
+    Visit,
     normalize_reference,
 )
 from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
@@ -52,6 +54,7 @@ PATIENT_ANSWERS = [
     "language",
     "consented_at",
 ]
+VISIT = ["visit_at", "visit_office", "visit_sequence", "reminder_sent_at", "patient_choice", "patient_choice_at"]
 RECORD = [
     "reference_code",
     "received",
@@ -61,6 +64,7 @@ RECORD = [
     "updated_at",
     "staff_notified_at",
     "receipt_sent_at",
+    "unsent_email",
     "access_history",
 ]
 
@@ -131,6 +135,37 @@ class CloseRequestsForm(forms.Form):
     closing_reason = forms.ChoiceField(label="Closing reason", choices=ClosingReason.choices)
 
 
+class ScheduleVisitForm(forms.Form):
+    """The visit's date, time and office, in clinic time, checked against the office's hours."""
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    office = forms.ModelChoiceField(label="Office", queryset=Location.objects.all())
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(cleaned.get(name) for name in ("date", "time", "office")):
+            self.visit = Visit.at_clinic_time(cleaned["date"], cleaned["time"], cleaned["office"])
+            if problem := self.visit.problem():
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("replied", "The patient replied"), ("unsent", "An e-mail was not sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "replied":
+            return queryset.filter(needs_attention=True)
+        if self.value() == "unsent":
+            return queryset.exclude(unsent_email="")
+        return queryset
+
+
 @admin.register(AppointmentRequest)
 class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     # What the front desk triages by comes first, so it stays in view on a narrow screen.
@@ -138,6 +173,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         "reference_code",
         "status",
         "overdue",
+        "attention",
         "received",
         "waiting",
         "patient_name",
@@ -150,6 +186,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         "status",
         "location",
         OverdueFilter,
+        NeedsAttentionFilter,
         PreferredDateFilter,
         ("created_at", admin.DateFieldListFilter),
         "patient_kind",
@@ -161,14 +198,15 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ["reference", "first_name", "last_name", "phone", "email"]
     search_help_text = "Reference (with or without the dash), name, phone or email."
-    actions = ["mark_contacted", "mark_scheduled", "close_requests", "export_csv"]
+    actions = ["mark_contacted", "mark_scheduled", "mark_visit_cancelled", "close_requests", "export_csv"]
     fieldsets = [
         ("Request", {"fields": ["reference_code", "received"]}),
         ("Front desk", {"fields": ["status", "closing_reason", "staff_notes"]}),
+        ("Visit", {"fields": VISIT + ["needs_attention"]}),
         ("The patient's answers", {"fields": PATIENT_ANSWERS}),
         ("Record", {"fields": RECORD[2:]}),
     ]
-    readonly_fields = PATIENT_ANSWERS + RECORD
+    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT
     # Every page showing requests records which ones in the access record (staff/audit.py).
     access_reference_field = "reference"
 
@@ -212,6 +250,16 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             # Text and symbol, not colour alone, so everyone sees it.
             return format_html('<span class="overdue-badge">{}</span>', "⚠ Overdue")
         return ""
+
+    @admin.display(description="Attention")
+    def attention(self, obj):
+        """The patient's answer through their link, and an e-mail that could not be sent."""
+        flags = []
+        if obj.needs_attention:
+            flags.append(f"⚑ {obj.get_patient_choice_display()}")
+        if obj.unsent_email:
+            flags.append(f"✉ {obj.get_unsent_email_display()} not sent")
+        return format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
 
     # --- permissions and saving ---------------------------------------------------------
 
@@ -318,15 +366,16 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     # --- actions -------------------------------------------------------------------------
 
-    def _move(self, request, queryset, status, closing_reason=""):
+    def _move(self, request, queryset, status, closing_reason="", visit=None):
         moved = skipped = 0
         for appointment_request in queryset.select_related(None):
             try:
-                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason)
+                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason, visit=visit)
             except IllegalMove:
                 skipped += 1
                 continue
             changed = ["Status", "Handled by"] + (["Closing reason"] if closing_reason else [])
+            changed += ["Visit", "Visit office"] if visit else []
             self.log_change(request, appointment_request, [{"changed": {"fields": changed}}])
             moved += 1
         label = Status(status).label.lower()
@@ -340,9 +389,22 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     def mark_contacted(self, request, queryset):
         self._move(request, queryset, Status.CONTACTED)
 
-    @admin.action(description="Mark selected requests as scheduled", permissions=["change"])
+    @admin.action(description="Schedule the visit (or change it)…", permissions=["change"])
     def mark_scheduled(self, request, queryset):
-        self._move(request, queryset, Status.SCHEDULED)
+        """Asks for the visit's date, time and office on a second page; the patient is sent a
+        confirmation (an update if the visit changes)."""
+        offices = {row.location_id for row in queryset}
+        initial = {"office": offices.pop()} if len(offices) == 1 else {}
+        form = ScheduleVisitForm(request.POST if "apply" in request.POST else None, initial=initial)
+        if form.is_valid():
+            self._move(request, queryset, Status.SCHEDULED, visit=form.visit)
+            return None
+        return self._second_page(request, queryset, form, "mark_scheduled", "Schedule the visit", "Schedule")
+
+    @admin.action(description="Mark the visit cancelled", permissions=["change"])
+    def mark_visit_cancelled(self, request, queryset):
+        """The patient is sent a cancellation that removes the visit from their calendar."""
+        self._move(request, queryset, Status.VISIT_CANCELLED)
 
     @admin.action(description="Close selected requests…", permissions=["change"])
     def close_requests(self, request, queryset):
@@ -351,15 +413,23 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         if form.is_valid():
             self._move(request, queryset, Status.CLOSED, closing_reason=form.cleaned_data["closing_reason"])
             return None
+        return self._second_page(
+            request, queryset, form, "close_requests", "Close appointment requests", "Close requests"
+        )
+
+    def _second_page(self, request, queryset, form, action, title, button):
+        """An action's page of questions, listing the requests it applies to (references only)."""
         context = {
             **self.admin_site.each_context(request),
-            "title": "Close appointment requests",
+            "title": title,
             "opts": self.model._meta,
             "queryset": queryset,
             "form": form,
+            "action": action,
+            "button": button,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/appointments/appointmentrequest/close_requests.html", context)
+        return TemplateResponse(request, f"admin/appointments/appointmentrequest/{action}.html", context)
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

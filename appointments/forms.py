@@ -93,7 +93,10 @@ class AppointmentRequestForm(forms.ModelForm):
         label=_("Email"),
         required=False,
         max_length=max_length("email"),
-        help_text=_("Optional, unless you would like us to contact you by email."),
+        help_text=_(
+            "Optional, unless you would like us to contact you by email. If you give one, we also send "
+            "your appointment's confirmation and a reminder there."
+        ),
         error_messages={
             "invalid": _("Please enter a valid email address, for example name@example.com."),
             "max_length": TOO_LONG_MESSAGE,

@@ -1,4 +1,6 @@
+import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from locations.hours import hours_on
 from locations.models import Location
 
 from .queue import first_contact_wait, overdue_cutoff
@@ -68,7 +71,64 @@ class Status(models.TextChoices):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"
     SCHEDULED = "scheduled", "Scheduled"
+    VISIT_CANCELLED = "cancelled", "Visit cancelled"
     CLOSED = "closed", "Closed"
+
+
+class PatientChoice(models.TextChoices):
+    """What the patient chose through the link in their e-mail (reports count these)."""
+
+    CANCELLED = "cancelled", "Cancelled by the patient"
+    ANOTHER_TIME = "another_time", "Asked for another time"
+
+
+# The status each of the patient's choices moves the request to: a cancelled visit, or back to
+# the front desk to call (the visit stays in the patient's calendar until it is rebooked).
+PATIENT_MOVES = {PatientChoice.CANCELLED: Status.VISIT_CANCELLED, PatientChoice.ANOTHER_TIME: Status.CONTACTED}
+
+
+class Email(models.TextChoices):
+    """The e-mails a request sends; the request names the one that could not be sent."""
+
+    STAFF = "staff", "Staff notification"
+    RECEIPT = "receipt", "Receipt"
+    CONFIRMATION = "confirmation", "Confirmation"
+    UPDATE = "update", "Updated confirmation"
+    CANCELLATION = "cancellation", "Cancellation"
+    REMINDER = "reminder", "Reminder"
+    PATIENT_REPLY = "patient_reply", "Staff notification of the patient's reply"
+
+
+PATIENT_EMAILS = {Email.RECEIPT, Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION, Email.REMINDER}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A booked visit: when (aware) and at which office."""
+
+    at: datetime.datetime
+    office: Location
+
+    @classmethod
+    def at_clinic_time(cls, day, time, office):
+        return cls(datetime.datetime.combine(day, time, tzinfo=timezone.get_default_timezone()), office)
+
+    @property
+    def ends_at(self):
+        return self.at + datetime.timedelta(minutes=settings.APPOINTMENT_VISIT_MINUTES)
+
+    def problem(self, now=None):
+        """Why the office cannot see a patient then (a sentence for staff), or "" if it can."""
+        local = timezone.localtime(self.at)
+        day_text = f"{local:%A, %B} {local.day}"
+        if self.at <= (now or timezone.now()):
+            return "The visit must be in the future."
+        hours = hours_on(self.office, local.date())
+        if hours.is_closed:
+            return f"{self.office.name} is closed on {day_text}."
+        if hours.is_open and not any(opens <= local.time() < closes for opens, closes in hours.intervals):
+            return f"{self.office.name} is open {hours.text} on {day_text}: choose a time within its hours."
+        return ""
 
 
 CLOSING_REASON_NEEDED = "Choose why the request is closed."
@@ -88,7 +148,9 @@ class ClosingReason(models.TextChoices):
 NEXT_STATUSES = {
     Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CLOSED},
     Status.CONTACTED: {Status.SCHEDULED, Status.CLOSED},
-    Status.SCHEDULED: {Status.CLOSED},
+    # Scheduled again: the visit changed (the patient gets an updated confirmation).
+    Status.SCHEDULED: {Status.SCHEDULED, Status.VISIT_CANCELLED, Status.CLOSED},
+    Status.VISIT_CANCELLED: {Status.SCHEDULED, Status.CLOSED},
     Status.CLOSED: set(),
 }
 
@@ -194,6 +256,28 @@ class AppointmentRequest(models.Model):
     )
     staff_notified_at = models.DateTimeField("staff notified", null=True, blank=True)
     receipt_sent_at = models.DateTimeField("receipt sent", null=True, blank=True)
+    unsent_email = models.CharField(
+        "e-mail not sent",
+        max_length=20,
+        choices=Email.choices,
+        blank=True,
+        help_text="The last e-mail that still failed after every retry.",
+    )
+
+    # The visit the front desk booked (the "Schedule visit" action sets it; history says who).
+    visit_at = models.DateTimeField("visit", null=True, blank=True)
+    visit_office = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="visit office"
+    )
+    visit_sequence = models.PositiveIntegerField(
+        "visit changes", default=0, help_text="Rises with each change, so calendars update the event in place."
+    )
+    reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
+    # The patient's answer through the link in their e-mail; needs_attention is the flag the
+    # queue shows until staff next move the request.
+    patient_choice = models.CharField("patient's choice", max_length=20, choices=PatientChoice.choices, blank=True)
+    patient_choice_at = models.DateTimeField("patient chose at", null=True, blank=True)
+    needs_attention = models.BooleanField("patient replied", default=False)
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -248,33 +332,75 @@ class AppointmentRequest(models.Model):
         elif self.status == Status.CLOSED and not self.closing_reason:
             raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
 
-    def move_to(self, status, by, closing_reason="", correction=False):
+    @property
+    def visit(self):
+        return Visit(self.visit_at, self.visit_office) if self.visit_at else None
+
+    @property
+    def visit_is_on(self):
+        """The booked visit still stands (scheduled, or closed as booked)."""
+        return self.visit_at is not None and (
+            self.status == Status.SCHEDULED
+            or (self.status == Status.CLOSED and self.closing_reason == ClosingReason.BOOKED)
+        )
+
+    def move_to(self, status, by, closing_reason="", correction=False, visit=None, patient_choice=""):
         """Move the request along the front desk's workflow and save it: the one way its status
-        changes (admin actions and form, commands, the shell).
+        changes (admin actions and form, commands, the patient's link, the shell).
 
         Records who moved it (`by`, a user) and, through save(), when it was first contacted
         or closed. Refuses an illegal move with IllegalMove. The move starts from the status
         stored now, read under a row lock, so two people moving the same request cannot both
         succeed. A `correction` (a person fixing one request on its page) may also go back to
         an earlier handled status or reopen a closed request.
+
+        Scheduling takes the `visit` (checked against the office's hours); the patient's own
+        choice (`patient_choice`, with `by` None) flags the request for the front desk. The
+        e-mails a move means (confirmation, update, cancellation, reminder, staff notice) are
+        queued once the move is committed.
         """
+        from .tasks import emails_after_move
+
         with transaction.atomic():
             stored = self._stored_status(lock=True)
             if stored is None:
                 raise IllegalMove({"status": "This request no longer exists."})
-            self.check_move(stored, status, closing_reason, correction)
+            self.check_move(stored, status, closing_reason, correction, visit, patient_choice)
+            if status == Status.SCHEDULED and visit is None:
+                visit = self.visit  # a correction that keeps the booked visit
+            if status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and self.visit_at is not None:
+                self.visit_sequence += 1  # calendars replace the event they hold
+            if visit:
+                self.visit_at, self.visit_office, self.reminder_sent_at = visit.at, visit.office, None
+            if patient_choice:
+                self.patient_choice, self.patient_choice_at = patient_choice, timezone.now()
+            else:
+                self.handled_by = by
+            self.needs_attention = bool(patient_choice)
             self.status = status
-            self.handled_by = by
             self.closing_reason = closing_reason
             self.save()
+            emails_after_move(self, patient_choice)
 
-    @staticmethod
-    def check_move(current, status, closing_reason="", correction=False):
+    def check_move(self, current, status, closing_reason="", correction=False, visit=None, patient_choice=""):
         """Raise IllegalMove unless the workflow lets a request go from `current` to `status`."""
         if status not in Status.values:
             raise IllegalMove({"status": f"There is no status “{status}”."})
         label, current_label = Status(status).label.lower(), Status(current).label.lower()
-        if status == current:
+        if patient_choice:
+            # The visit must still stand: scheduled, or closed as booked (the link still works).
+            standing = current == Status.SCHEDULED or (current == Status.CLOSED and self.visit_is_on)
+            if not standing or PATIENT_MOVES.get(patient_choice) != status:
+                raise IllegalMove({"status": "This visit can no longer be changed from the link."})
+            return
+        if status == Status.SCHEDULED:
+            if visit is None and not (correction and self.visit_at):
+                raise IllegalMove(
+                    {"status": "Use the “Schedule visit” action to set the visit's date, time and office."}
+                )
+            if visit and (problem := visit.problem()):
+                raise IllegalMove({"visit": problem})
+        if status == current and not (status == Status.SCHEDULED and visit):
             raise IllegalMove({"status": f"This request is already {label}."})
         if status == Status.NEW:
             raise IllegalMove({"status": "A request that has been handled cannot go back to new."})

@@ -1,35 +1,30 @@
-"""The two e-mails a request sends: a heads-up to the front desk and a receipt to the patient.
+"""The e-mails a request sends, built here and sent by the task queue (appointments/tasks.py).
 
-E-mail is not a safe place for health information, so neither carries the patient's name,
-phone, reason or message: staff open the request in admin through the link. Both go out after
-the request is committed; a failure is logged (reference only, never the exception text, which
-can quote addresses) and `manage.py send_pending_notifications` retries it later.
+To staff: a heads-up for each new request and for each answer a patient gives through their
+link. To the patient, only if they gave an address: the receipt, then the visit's confirmation,
+update, cancellation and reminder, each with a calendar file (appointments/calendar.py).
+
+E-mail is not a safe place for health information: none of them carries the patient's name,
+phone, reason or message, nor anything else the patient wrote. Staff open the request in admin
+through the link; the patient reads the visit's date, time and office, which they were told by
+phone anyway. Subjects name the practice only.
 """
 
-import logging
-from dataclasses import dataclass
+from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import AppointmentRequest
+from clinic_site.models import Clinic
+from locations.hours import format_time
+
+from . import calendar, links
+from .forms import format_day
+from .models import Email, PatientChoice
 from .reports import typical_callback_hours
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Outcome:
-    sent: int = 0
-    failed: int = 0
-
-    def __iadd__(self, other):
-        self.sent += other.sent
-        self.failed += other.failed
-        return self
 
 
 def admin_link(appointment_request):
@@ -37,20 +32,33 @@ def admin_link(appointment_request):
     return settings.SITE_URL + path
 
 
-def send_staff_notification(appointment_request):
+def build(appointment_request, kind):
+    """The message of `kind` (an Email value) for this request, ready to send."""
+    if kind in (Email.STAFF, Email.PATIENT_REPLY):
+        return staff_message(appointment_request, kind)
+    if kind == Email.RECEIPT:
+        return receipt(appointment_request)
+    return visit_message(appointment_request, kind)
+
+
+def staff_message(appointment_request, kind):
     context = {
         "reference": appointment_request.display_reference,
         "office": appointment_request.location.name,
         "link": admin_link(appointment_request),
+        "choice": PatientChoice(appointment_request.patient_choice).label if kind == Email.PATIENT_REPLY else "",
     }
     # Staff mail is in the site's default language whatever the patient used.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = f"New appointment request {context['reference']} at {context['office']}"
+        if kind == Email.PATIENT_REPLY:
+            subject = f"Patient replied on appointment request {context['reference']}"
+        else:
+            subject = f"New appointment request {context['reference']} at {context['office']}"
         body = render_to_string("appointments/email/staff_notification.txt", context)
-    send_mail(subject, body, None, settings.APPOINTMENT_STAFF_EMAILS)
+    return EmailMessage(subject, body, None, settings.APPOINTMENT_STAFF_EMAILS)
 
 
-def send_receipt(appointment_request):
+def receipt(appointment_request):
     context = {
         "reference": appointment_request.display_reference,
         "office": appointment_request.location,
@@ -60,42 +68,36 @@ def send_receipt(appointment_request):
     with translation.override(appointment_request.language):
         subject = render_to_string("appointments/email/receipt_subject.txt", context).strip()
         body = render_to_string("appointments/email/receipt.txt", context)
-    send_mail(subject, body, None, [appointment_request.email])
+    return EmailMessage(subject, body, None, [appointment_request.email])
 
 
-def _deliver(appointment_request, kind, send, timestamp_field):
-    try:
-        send(appointment_request)
-    except Exception as error:
-        logger.warning(
-            "appointment request e-mail not sent",
-            extra={
-                "reference": appointment_request.reference,
-                "notification": kind,
-                "error_type": type(error).__name__,
-            },
-        )
-        return Outcome(failed=1)
-    # Conditional, so two senders racing (the request and the retry command) stamp it once.
-    AppointmentRequest.objects.filter(pk=appointment_request.pk, **{f"{timestamp_field}__isnull": True}).update(
-        **{timestamp_field: timezone.now()}
-    )
-    return Outcome(sent=1)
+def visit_message(appointment_request, kind):
+    """Confirmation, update, cancellation or reminder, in the language the patient asked to be
+    called back in, with the calendar file that adds, moves or removes the visit."""
+    visit = appointment_request.visit
+    clinic = Clinic.load()
+    with translation.override(appointment_request.callback_language):
+        local = timezone.localtime(visit.at)
+        context = {
+            "kind": kind,
+            "practice": clinic.name,
+            "reference": appointment_request.display_reference,
+            "date": format_day(local.date()),
+            "time": format_time(local.time()),
+            "office": visit.office,
+            "link": "" if kind == Email.CANCELLATION else links.link_for(appointment_request),
+        }
+        subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
+        body = render_to_string("appointments/email/visit.txt", context)
+        ics = calendar.invitation(appointment_request, clinic, cancelled=kind == Email.CANCELLATION)
+    message = EmailMessage(subject, body, None, [appointment_request.email])
+    message.attach(calendar_part(ics, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
+    return message
 
 
-def send_notifications(pk):
-    """Send whatever has not gone out yet for one request. Never raises: the patient's request
-    is already stored, and nothing here may turn that into an error page."""
-    outcome = Outcome()
-    try:
-        appointment_request = AppointmentRequest.objects.select_related("location").get(pk=pk)
-        if settings.APPOINTMENT_STAFF_EMAILS and appointment_request.staff_notified_at is None:
-            outcome += _deliver(appointment_request, "staff", send_staff_notification, "staff_notified_at")
-        if appointment_request.email and appointment_request.receipt_sent_at is None:
-            outcome += _deliver(appointment_request, "receipt", send_receipt, "receipt_sent_at")
-    except Exception as error:
-        logger.warning(
-            "appointment request e-mails not sent", extra={"request_id": pk, "error_type": type(error).__name__}
-        )
-        outcome.failed += 1
-    return outcome
+def calendar_part(ics, method):
+    """The .ics as calendars expect it: text/calendar with its METHOD, also as a file."""
+    part = MIMEText(ics.decode(), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="appointment.ics")
+    return part

@@ -7,4 +7,5 @@ app_name = "appointments"
 urlpatterns = [
     path("request/", views.AppointmentRequestView.as_view(), name="request"),
     path("request/received/", views.request_received, name="received"),
+    path("visit/<str:token>/", views.visit_link, name="visit"),
 ]

@@ -1,8 +1,8 @@
-import functools
 import logging
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,17 +10,21 @@ from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
+from locations.hours import format_time
 from locations.models import Location
 from shared.languages import active_language
 
+from . import links
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
-from .models import ContactMethod, PreferredTime, format_reference, new_reference
-from .notifications import send_notifications
+from .models import PATIENT_MOVES, ContactMethod, PatientChoice, PreferredTime, format_reference, new_reference
 from .reports import typical_callback_hours
+from .tasks import emails_on_arrival
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
@@ -28,7 +32,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 logger = logging.getLogger(__name__)
 
 
-def submission_over_limit(request):
+def submission_over_limit(request, group="appointments"):
     """Count one submission for this client and say whether it is over the limit.
 
     Only submissions that would be stored (valid ones, and bots caught by the honeypot) count,
@@ -40,10 +44,10 @@ def submission_over_limit(request):
     try:
         return is_ratelimited(
             request,
-            group="appointments",
+            group=group,
             key="ip",
             rate=settings.APPOINTMENT_RATE_LIMIT,
-            method="POST",
+            method=ALL,
             increment=True,
         )
     except RedisError as error:
@@ -105,8 +109,8 @@ class AppointmentRequestView(FormView):
             appointment_request.language = active_language()
             appointment_request.consented_at = timezone.now()
             appointment_request.save()
-            # Mail only once the request is safely stored; a mail failure cannot undo it.
-            transaction.on_commit(functools.partial(send_notifications, appointment_request.pk), robust=True)
+            # Queued for the worker once the request is safely stored: no mail server in the way.
+            emails_on_arrival(appointment_request)
         self.remember_receipt(
             appointment_request.reference,
             appointment_request.location,
@@ -150,3 +154,51 @@ def request_received(request):
         "callback_hours": typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def visit_link(request, token):
+    """The page the link in the patient's e-mails opens: the visit, and two buttons (cancel it,
+    or ask for another time). Anything wrong with the link gets a friendly page with the phones."""
+    try:
+        appointment_request = links.request_for(token)
+    except links.Unusable as unusable:
+        # Only refused links count towards the limit on GET: they are what guessing looks like.
+        if submission_over_limit(request, group="visit-link"):
+            return too_many_requests(request)
+        return render_unusable_link(request, unusable.reason)
+    if request.method == "POST":
+        if submission_over_limit(request, group="visit-link"):
+            return too_many_requests(request)
+        choice = request.POST.get("choice", "")
+        if choice in PatientChoice.values:
+            try:
+                appointment_request.move_to(PATIENT_MOVES[choice], by=None, patient_choice=choice)
+            except ValidationError:  # changed between the page and the click
+                return render_unusable_link(request, "changed")
+            return render_visit_page(request, appointment_request, "appointments/visit_answered.html", choice)
+    return render_visit_page(request, appointment_request, "appointments/visit.html")
+
+
+# Status codes for links that cannot be used: forged or mangled, for a request that is gone,
+# and for links whose time or visit has passed.
+UNUSABLE_STATUS = {"invalid": 400, "unknown": 404}
+
+
+def render_unusable_link(request, reason):
+    context = {"reason": reason}
+    return render(request, "appointments/visit_link_unusable.html", context, status=UNUSABLE_STATUS.get(reason, 410))
+
+
+def render_visit_page(request, appointment_request, template_name, choice=""):
+    visit = appointment_request.visit
+    local = timezone.localtime(visit.at)
+    context = {
+        "date": format_day(local.date()),
+        "time": format_time(local.time()),
+        "office": visit.office,
+        "choice": choice,
+        "choices": PatientChoice,
+    }
+    return render(request, template_name, context)

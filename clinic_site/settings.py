@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -286,6 +288,18 @@ RATELIMIT_FAIL_OPEN = True
 # Without Redis (the embedded `make run` setup) the limit is approximate under bursts;
 # production sets REDIS_URL (README).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
+
+# --- Task queue: every e-mail is sent by `manage.py db_worker`, never inside a web request ---
+# The queue is a table in the site's own database (django-tasks-db), so it needs no other
+# server and several workers can share it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed send is tried again after each of these delays (seconds), then given up: the request
+# then shows staff which e-mail was not sent.
+APPOINTMENT_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("APPOINTMENT_MAIL_RETRY_DELAYS", "60,300,1800,7200")]
+# The visit reminder goes this many business days (Monday to Friday) before the visit: 1 or 2.
+APPOINTMENT_REMINDER_BUSINESS_DAYS = int(os.environ.get("APPOINTMENT_REMINDER_BUSINESS_DAYS", "1"))
+# How long a visit lasts: the calendar event's end, and until when the patient's link works.
+APPOINTMENT_VISIT_MINUTES = int(os.environ.get("APPOINTMENT_VISIT_MINUTES", "60"))
 
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 

@@ -3,12 +3,15 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.db.models import Case, Min, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles.models import Article
 
@@ -47,10 +50,21 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        waiting = oldest_task_waiting()
     except DatabaseError:
         logger.warning("health check: database unreachable")
         return JsonResponse({"status": "unavailable", "database": "unreachable", "cache": cache_state}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state})
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "cache": cache_state, "oldest_task_waiting_seconds": waiting}
+    )
+
+
+def oldest_task_waiting():
+    """Seconds the oldest task due to run has waited (0 if none): a stopped worker shows here."""
+    # A task queued to run at once carries the far-future sentinel as run_after.
+    since = Case(When(run_after=get_date_max(), then="enqueued_at"), default="run_after")
+    due = DBTaskResult.objects.ready().aggregate(since=Min(since))["since"]
+    return 0 if due is None else max(0, round((timezone.now() - due).total_seconds()))
 
 
 def robots_txt(request):

@@ -150,3 +150,23 @@ def smtp_server(smtp_port):
 def admin_client(db, admin_user):
     """pytest-django's superuser client, signed in past the second factor as well."""
     return staff_login(Client(), admin_user)
+
+
+def run_worker():
+    """The real task worker (`manage.py db_worker`, which sends every e-mail) in this process,
+    against the test database: it runs every task that is due, then exits. Call it after the
+    on-commit callbacks that queue the tasks have run.
+
+    The worker calls close_old_connections() between tasks, as Django does after each request.
+    Inside a test's transaction that would drop the connection (and the test's data with it) on
+    PostgreSQL, since autocommit is off there; Django's test client disconnects that call for
+    the same reason. So for the run, the connection counts as in its normal state and not aged."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    saved = connection.settings_dict["AUTOCOMMIT"], connection.close_at
+    connection.settings_dict["AUTOCOMMIT"], connection.close_at = connection.get_autocommit(), None
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    finally:
+        connection.settings_dict["AUTOCOMMIT"], connection.close_at = saved

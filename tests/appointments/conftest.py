@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.conftest import run_worker  # noqa: F401 (the area's tests import it from here)
 from tests.factories import PATIENT, THURSDAY, form_data, make_request  # noqa: F401 (the area's tests import them from here)
 
 CLINIC_ZONE = timezone.get_default_timezone()  # settings.TIME_ZONE
@@ -21,3 +22,20 @@ PHONE_FORMS = ["915-555-0123", "(915) 555-0123", "9155550123", "+19155550123"]
 def clinic_clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+# --- The task queue -----------------------------------------------------------------------
+
+
+def queued_tasks(status="READY"):
+    """(kind, run_after) of each e-mail task in the queue with this status."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows = DBTaskResult.objects.filter(status=status).order_by("enqueued_at")
+    return [(row.args_kwargs["args"][1], None if row.run_after == get_date_max() else row.run_after) for row in rows]
+
+
+def visit_on(day, hour, office, minute=0):
+    from appointments.models import Visit
+
+    return Visit.at_clinic_time(day, datetime.time(hour, minute), office)

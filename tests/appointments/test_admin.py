@@ -8,12 +8,13 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from appointments.models import AppointmentRequest
+from appointments.models import AppointmentRequest, Visit
 from staff.models import AccessRecord
 from tests.conftest import staff_login
 
-from .conftest import CLINIC_ZONE, PATIENT, make_request
+from .conftest import CLINIC_ZONE, PATIENT, THURSDAY, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -256,12 +257,55 @@ def test_mark_contacted_never_reopens_a_closed_request(front_desk_client, medica
     assert not LogEntry.objects.filter(object_id=str(closed.pk)).exists()
 
 
-def test_mark_scheduled(front_desk_client, medical_center):
+def test_mark_scheduled_asks_for_the_visit_then_records_it_and_who_set_it(front_desk_client, medical_center):
     request = make_request(medical_center, status="contacted")
-    action(front_desk_client, "mark_scheduled", [request])
+    ask = action(front_desk_client, "mark_scheduled", [request])
+    assert ask.status_code == 200
+    assert 'type="date"' in ask.content.decode()
+    done = action(
+        front_desk_client,
+        "mark_scheduled",
+        [request],
+        apply="yes",
+        date="2026-12-03",
+        time="10:30",
+        office=str(medical_center.pk),
+    )
+    assert done.status_code == 302
     request.refresh_from_db()
     assert request.status == "scheduled"
-    assert LogEntry.objects.filter(object_id=str(request.pk)).count() == 1
+    assert timezone.localtime(request.visit_at) == datetime.datetime(2026, 12, 3, 10, 30, tzinfo=CLINIC_ZONE)
+    assert (request.visit_office, request.handled_by.username) == (medical_center, "frontdesk")
+    [entry] = LogEntry.objects.filter(object_id=str(request.pk))
+    assert "Visit" in entry.get_change_message()
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "message"),
+    [
+        ("2026-12-05", "10:00", "Medical Center Drive is closed on Saturday, December 5."),
+        ("2026-12-03", "06:00", "choose a time within its hours"),
+        ("2026-11-30", "10:00", "The visit must be in the future."),
+    ],
+)
+def test_a_visit_outside_the_offices_hours_is_refused_with_a_message(
+    front_desk_client, medical_center, day, time, message
+):
+    request = make_request(medical_center, status="contacted")
+    data = {"apply": "yes", "date": day, "time": time, "office": str(medical_center.pk)}
+    response = action(front_desk_client, "mark_scheduled", [request], **data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    request.refresh_from_db()
+    assert (request.status, request.visit_at) == ("contacted", None)
+
+
+def test_marking_a_visit_cancelled_moves_the_request_and_changes_the_visits_version(front_desk_client, medical_center):
+    request = make_request(medical_center, status="contacted")
+    request.move_to("scheduled", by=None, visit=Visit.at_clinic_time(THURSDAY, datetime.time(10), medical_center))
+    action(front_desk_client, "mark_visit_cancelled", [request])
+    request.refresh_from_db()
+    assert (request.status, request.visit_sequence) == ("cancelled", 1)
 
 
 def test_closing_asks_for_a_reason_then_closes_and_logs(front_desk_client, medical_center):

@@ -13,7 +13,7 @@ from django.utils import translation
 from appointments.models import AppointmentRequest
 from appointments.reports import typical_callback_hours
 
-from .conftest import NOW, PATIENT, form_data, make_request
+from .conftest import NOW, PATIENT, form_data, make_request, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,7 @@ def confirmation_and_receipt(client, office, django_capture_on_commit_callbacks,
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(prefix + FORM_URL, form_data(office, **overrides)).status_code == 303
     page = " ".join(client.get(prefix + RECEIVED_URL).content.decode().split())
+    run_worker()  # the receipt goes out through the task queue
     [receipt] = [message for message in mail.outbox if PATIENT["email"] in message.to]
     return page, " ".join(receipt.body.split())
 

@@ -5,10 +5,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from appointments.models import AppointmentRequest
 
-from .conftest import NOW, make_request
+from .conftest import NOW, make_request, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,10 @@ def closed(location, days_ago, reason="booked"):
 
 
 def run(command, *args):
+    """The command as cron runs it, outside any transaction: what it queues is queued at once."""
     out = StringIO()
-    call_command(command, *args, stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command(command, *args, stdout=out)
     return out.getvalue()
 
 
@@ -55,13 +58,17 @@ def test_purge_dry_run_deletes_nothing(medical_center):
     assert AppointmentRequest.objects.count() == 1
 
 
-def test_send_pending_notifications_sends_only_what_is_missing(medical_center):
-    unsent = make_request(medical_center)
-    make_request(medical_center, staff_notified_at=NOW, receipt_sent_at=NOW)
-    receipt_only = make_request(medical_center, staff_notified_at=NOW)
-    no_email = make_request(medical_center, email="", staff_notified_at=NOW)
-    output = run("send_pending_notifications")
-    assert "Sent 3 e-mail(s); 0 failed." in output
+def test_the_safety_net_queues_again_only_what_is_neither_sent_nor_waiting(medical_center):
+    received = NOW - datetime.timedelta(hours=1)
+    unsent = make_request(medical_center, received=received)
+    make_request(medical_center, received=received, staff_notified_at=NOW, receipt_sent_at=NOW)
+    receipt_only = make_request(medical_center, received=received, staff_notified_at=NOW)
+    no_email = make_request(medical_center, received=received, email="", staff_notified_at=NOW)
+    make_request(medical_center)  # just arrived: its e-mails may still be on the way to the queue
+    assert "Queued 3 e-mail(s) again." in run("send_pending_notifications")
+    # Already waiting in the queue: not queued a second time.
+    assert "Queued 0 e-mail(s) again." in run("send_pending_notifications")
+    run_worker()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         ["frontdesk@clinic.test", unsent.email, receipt_only.email]
     )
@@ -70,13 +77,14 @@ def test_send_pending_notifications_sends_only_what_is_missing(medical_center):
         assert request.staff_notified_at and request.receipt_sent_at
     no_email.refresh_from_db()
     assert no_email.receipt_sent_at is None
-    assert "Sent 0 e-mail(s)" in run("send_pending_notifications")
+    assert "Queued 0 e-mail(s) again." in run("send_pending_notifications")
 
 
 def test_without_staff_addresses_only_receipts_are_pending(medical_center, settings):
     settings.APPOINTMENT_STAFF_EMAILS = []
-    make_request(medical_center)
+    make_request(medical_center, received=NOW - datetime.timedelta(hours=1))
     run("send_pending_notifications")
+    run_worker()
     assert [message.to for message in mail.outbox] == [["zuleima.q@example.com"]]
 
 

@@ -15,7 +15,7 @@ from appointments.models import (
 from appointments.queue import one_business_day_before
 from tests.factories import StaffFactory
 
-from .conftest import CLINIC_ZONE, make_request
+from .conftest import CLINIC_ZONE, THURSDAY, make_request, visit_on
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, cle
     contacted_at = request.first_contacted_at
     assert contacted_at is not None and request.closed_at is None
     clinic_clock.shift(3600)
-    request.move_to("scheduled", by=clerk)
+    request.move_to("scheduled", by=clerk, visit=visit_on(THURSDAY, 10, medical_center))
     request.move_to("closed", by=clerk, closing_reason="booked")
     request.refresh_from_db()
     assert (request.status, request.closing_reason) == ("closed", "booked")
@@ -154,7 +154,8 @@ def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, cle
 )
 def test_a_request_moves_forward_through_the_workflow(medical_center, clerk, current, status):
     request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
-    request.move_to(status, by=clerk, closing_reason="booked" if status == "closed" else "")
+    visit = visit_on(THURSDAY, 10, medical_center) if status == "scheduled" else None
+    request.move_to(status, by=clerk, closing_reason="booked" if status == "closed" else "", visit=visit)
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (status, clerk)
 
@@ -169,6 +170,8 @@ def test_a_request_moves_forward_through_the_workflow(medical_center, clerk, cur
         ("contacted", "new", False, "A request that has been handled cannot go back to new."),
         ("closed", "new", True, "A request that has been handled cannot go back to new."),
         ("new", "booked", False, "There is no status “booked”."),
+        ("contacted", "scheduled", False, "Use the “Schedule visit” action to set the visit's date, time and office."),
+        ("new", "cancelled", False, "This request is already new: change it to visit cancelled on its own page."),
     ],
 )
 def test_an_illegal_move_is_refused_with_a_reason_and_changes_nothing(
@@ -196,7 +199,15 @@ def test_closing_needs_a_known_reason(medical_center, clerk, closing_reason):
     ("current", "status"), [("closed", "contacted"), ("closed", "scheduled"), ("scheduled", "contacted")]
 )
 def test_a_correction_may_go_back_and_reopens_a_closed_request(medical_center, clerk, current, status):
-    request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
+    # A request that was once scheduled: a correction back to scheduled keeps its visit.
+    visit = visit_on(THURSDAY, 10, medical_center)
+    request = make_request(
+        medical_center,
+        status=current,
+        closing_reason="duplicate" if current == "closed" else "",
+        visit_at=visit.at,
+        visit_office=medical_center,
+    )
     request.move_to(status, by=clerk, correction=True)
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (status, clerk)

@@ -46,3 +46,40 @@ def test_the_confirmation_page_has_no_wcag_violations(page):
     request_a_callback(page)
     found = {page.url: violations} if (violations := accessibility_violations(page)) else {}
     assert not found, report(found)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_visit_link_pages_have_no_wcag_violations_and_work_without_javascript(new_page, language):
+    import datetime
+
+    from django.utils import timezone
+
+    from appointments import links
+    from appointments.models import AppointmentRequest, Visit
+    from locations.models import Location
+    from tests.appointments.conftest import make_request
+
+    office = Location.objects.get(slug="medical-center-drive")
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    booked = make_request(office, status="contacted", callback_language=language)
+    booked.move_to("scheduled", by=None, visit=Visit.at_clinic_time(day, datetime.time(10), office))
+    path = links.link_for(booked).removeprefix("http://testserver")
+    found = {}
+    checked = new_page()
+    checked.goto(path)
+    if violations := accessibility_violations(checked):
+        found["visit page"] = violations
+    # The patient's click, in a browser without JavaScript.
+    plain = new_page(java_script_enabled=False)
+    plain.goto(path)
+    plain.locator("form.visit-choices button").last.click()
+    plain.wait_for_load_state()
+    assert AppointmentRequest.objects.get(pk=booked.pk).patient_choice == "another_time"
+    # The answer page (same HTML as the click's response) and the link now used up.
+    checked.goto(path)
+    assert checked.get_by_role("heading", level=1).is_visible()
+    if violations := accessibility_violations(checked):
+        found["used link"] = violations
+    assert not found, report(found)

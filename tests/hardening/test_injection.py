@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils.html import escape
 
 from appointments.models import AppointmentRequest
+from tests.conftest import run_worker
 
 from .conftest import FORM_URL, RECEIVED_URL
 
@@ -62,6 +63,7 @@ def store_hostile_request(client, settings, submission, django_capture_on_commit
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(FORM_URL, hostile_submission(submission, payload, email))
         assert response.status_code == 303, response.content.decode()[:2000]
+        run_worker()
         return AppointmentRequest.objects.get()
 
     return store

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from appointments.models import AppointmentRequest
-from appointments.notifications import send_notifications
-from tests.conftest import clinic_time, travel_to
+from appointments.models import AppointmentRequest, Email
+from appointments.tasks import send_email
+from tests.conftest import clinic_time, run_worker, travel_to
 from tests.factories import form_data, make_request
 from tests.page import label_texts
 
@@ -149,6 +149,7 @@ def test_a_spanish_request_is_confirmed_in_spanish_and_stored_with_its_language(
 def test_the_receipt_e_mail_of_a_spanish_request_is_spanish(client, dean_martin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(FORM_URL, spanish_request(dean_martin))
+    run_worker()
     stored = AppointmentRequest.objects.get()
     [receipt] = [message for message in mail.outbox if message.to == ["guadalupe.o@example.com"]]
     assert receipt.subject == f"Recibimos su solicitud de cita {stored.display_reference}"
@@ -161,13 +162,14 @@ def test_the_receipt_e_mail_of_a_spanish_request_is_spanish(client, dean_martin,
 
 
 def test_a_receipt_sent_later_is_in_the_patients_language_not_the_senders(dean_martin):
-    # The retry command runs with no request and English active; the patient still reads Spanish.
+    # The worker runs with no request and English active; the patient still reads Spanish.
     stored = make_request(
         dean_martin,
         **{**SPANISH_PATIENT, "phone": "+526561234567", "contact_method": "email", "language": "es"},
     )
     with translation.override("en"):
-        send_notifications(stored.pk)
+        send_email.call(stored.pk, Email.STAFF)
+        send_email.call(stored.pk, Email.RECEIPT)
     [receipt] = [message for message in mail.outbox if message.to == ["guadalupe.o@example.com"]]
     assert receipt.subject.startswith("Recibimos su solicitud de cita")
     assert "Nuestra recepción le enviará un correo electrónico para programar su cita." in receipt.body
@@ -179,6 +181,7 @@ def test_a_receipt_sent_later_is_in_the_patients_language_not_the_senders(dean_m
 def test_an_english_request_gets_an_english_receipt(client, dean_martin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/appointments/request/", spanish_request(dean_martin, callback_language="en"))
+    run_worker()
     assert AppointmentRequest.objects.get().language == "en"
     [receipt] = [message for message in mail.outbox if message.to == ["guadalupe.o@example.com"]]
     assert receipt.body.startswith("Thank you: we received your appointment request.")
