@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from locations.models import Location
 
 from . import charts
-from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientKind, Reason, Status
+from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientChoice, PatientKind, Reason, Status
 
 PRESET_WEEKS = (4, 12, 52)
 DEFAULT_WEEKS = 12
@@ -259,6 +259,8 @@ def _add_counts(report, received):
         "received": Count("pk"),
         "scheduled": Count("pk", filter=Q(status=Status.SCHEDULED)),
         "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        "visit_cancelled": Count("pk", filter=Q(status=Status.VISIT_CANCELLED)),
+        "patient_cancelled": Count("pk", filter=Q(patient_choice=PatientChoice.CANCELLED)),
     }
     for value, _label in ClosingReason.choices:
         counts[f"closed_{value}"] = Count("pk", filter=Q(status=Status.CLOSED, closing_reason=value))
@@ -271,8 +273,9 @@ def _add_counts(report, received):
         ("Scheduled", figures["scheduled"]),
         *((f"Closed: {label}", figures[f"closed_{value}"]) for value, label in ClosingReason.choices),
         ("Still open (new or contacted)", figures["open"]),
-        # The patient cannot cancel a request yet: this reads 0 until that lands.
-        ("Cancelled by the patient", 0),
+        ("Visit cancelled", figures["visit_cancelled"]),
+        # Through the link in their confirmation or reminder (a subset of the line above).
+        ("Cancelled by the patient", figures["patient_cancelled"]),
     ]
     report.breakdowns = [
         (title, [(str(label), figures[f"{name}_{value}"]) for value, label in choices])

@@ -7,7 +7,7 @@ import random
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingReason, Status
+from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingReason, PatientChoice, Status
 from appointments.queue import first_contact_wait
 from locations.models import Location
 
@@ -33,12 +33,14 @@ def generate_requests(count, seed=16, days=365, now=None):
         used.add(reference)
         created = now - datetime.timedelta(seconds=rng.randint(0, days * 86400))
         office = rng.choice(offices)
-        status = rng.choice([Status.NEW, Status.CONTACTED, Status.SCHEDULED] + [Status.CLOSED] * 4)
+        status = rng.choice(
+            [Status.NEW, Status.CONTACTED, Status.SCHEDULED, Status.VISIT_CANCELLED] + [Status.CLOSED] * 4
+        )
         contacted = None
         if status != Status.NEW and rng.random() < 0.9:
             contacted = created + datetime.timedelta(minutes=rng.randint(1, 7 * 24 * 60) ** 2 // (7 * 24 * 60))
             contacted = min(contacted, now)
-        if status in (Status.CONTACTED, Status.SCHEDULED) and contacted is None:
+        if status in (Status.CONTACTED, Status.SCHEDULED, Status.VISIT_CANCELLED) and contacted is None:
             contacted = min(created + datetime.timedelta(hours=3), now)
         row = AppointmentRequest(
             reference=reference,
@@ -58,6 +60,8 @@ def generate_requests(count, seed=16, days=365, now=None):
             consented_at=created,
             status=status,
             closing_reason=rng.choice(ClosingReason.values) if status == Status.CLOSED else "",
+            # A cancelled visit: by the patient through their link, or by the front desk.
+            patient_choice=rng.choice([PatientChoice.CANCELLED, ""]) if status == Status.VISIT_CANCELLED else "",
             created_at=created,
             first_contacted_at=contacted,
             closed_at=min(created + datetime.timedelta(days=2), now) if status == Status.CLOSED else None,

@@ -23,6 +23,7 @@ from appointments.models import (
     LANGUAGE_CHOICES,
     AppointmentRequest,
     ClosingReason,
+    PatientChoice,
     PatientKind,
     Reason,
     Status,
@@ -114,7 +115,10 @@ def expected_figures(rows, start, end, office=None):
     figures["Outcome", whole, "Still open (new or contacted)"] = str(
         statuses[Status.NEW, ""] + statuses[Status.CONTACTED, ""]
     )
-    figures["Outcome", whole, "Cancelled by the patient"] = "0"
+    figures["Outcome", whole, "Visit cancelled"] = str(statuses[Status.VISIT_CANCELLED, ""])
+    figures["Outcome", whole, "Cancelled by the patient"] = str(
+        sum(row.patient_choice == PatientChoice.CANCELLED for row in chosen)
+    )
     for title, name, choices in [
         ("Reason for visit", "reason", Reason.choices),
         ("New or returning patient", "patient_kind", PatientKind.choices),
