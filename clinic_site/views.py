@@ -5,8 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.models import Article
@@ -14,8 +13,6 @@ from articles.models import Article
 logger = logging.getLogger(__name__)
 
 
-# The offices' "Open now" lines go stale: keep the home page at most a minute anywhere.
-@method_decorator(cache_control(max_age=60), name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
 
