@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 
+from clinic_site import page_cache
 from locations.models import Location
 from shared.languages import active_language
 
@@ -73,6 +74,12 @@ class AppointmentRequestView(FormView):
             if office:
                 initial["location"] = office.pk
         return initial
+
+    def get_context_data(self, **kwargs):
+        # Without the page cache (the embedded default), the blank form's fields are kept on their
+        # own for a while; with it, the whole page is, and dropped the moment an office changes.
+        seconds = 0 if page_cache.enabled() else settings.PUBLIC_PAGE_MAX_AGE
+        return super().get_context_data(**kwargs, blank_fields_seconds=seconds)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
