@@ -91,8 +91,9 @@ migrations-check: install
 lighthouse: install
 	bench/lighthouse.sh
 
-## Throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests; see bench/RESULTS.md.
+## In-process render time per page (cache off), throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests; see bench/RESULTS.md.
 bench: install-dev
+	$(BIN)/python bench/render.py
 	$(BIN)/python bench/run.py
 
 clean:
