@@ -25,21 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ARTICLE = "/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
-FLOOR = "/robots.txt"
-PAGES = [
-    ("trivial view (floor)", FLOOR),
-    ("home", "/"),
-    ("articles", "/articles/"),
-    ("article", ARTICLE),
-    ("locations", "/locations/"),
-    ("office", "/locations/medical-center-drive/"),
-    ("request form (GET)", "/appointments/request/"),
-    ("privacy", "/privacy/"),
-    ("home, Spanish", "/es/"),
-    ("article, Spanish", "/es" + ARTICLE),
-    ("office, Spanish", "/es/locations/dean-martin/"),
-]
+from bench.run import FLOOR, STATIC  # noqa: E402 - needs the project on sys.path first
+from bench.run import PAGES as SERVED_PAGES  # noqa: E402
+
+PAGES = [page for page in SERVED_PAGES if page != STATIC]
 
 
 def setup(database_path):
