@@ -97,9 +97,11 @@ migrations-check: install
 lighthouse: install
 	bench/lighthouse.sh
 
-## Throughput (wrk on gunicorn + PostgreSQL) and admin timings at 100,000 requests, then the mail
-## queue (submit to redirect with a silent mail server, worker messages per second); see bench/RESULTS.md.
+## In-process render time per page (cache off), throughput (wrk on gunicorn + PostgreSQL) and admin
+## timings at 100,000 requests, then the mail queue (submit to redirect with a silent mail server,
+## worker messages per second); see bench/RESULTS.md.
 bench: install-dev
+	$(BIN)/python bench/render.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/mail_queue.py
 

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from locations.hours import format_time
 from locations.models import Location
+from shared import public_pages
 from shared.languages import active_language
 
 from . import links
@@ -92,6 +93,12 @@ class AppointmentRequestView(FormView):
             if office:
                 initial["location"] = office.pk
         return initial
+
+    def get_context_data(self, **kwargs):
+        # Without the page cache (the embedded default), the blank form's fields are kept on their
+        # own for a while; with it, the whole page is, and dropped the moment an office changes.
+        seconds = 0 if public_pages.enabled() else settings.PUBLIC_PAGE_MAX_AGE
+        return super().get_context_data(**kwargs, blank_fields_seconds=seconds)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

@@ -1,13 +1,15 @@
 from django.urls import path
 
+from shared.public_pages import public_page
+
 from . import views
 from .feeds import ArticleFeed
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="list"),
+    path("", public_page(views.ArticleListView.as_view()), name="list"),
     # Before the slug pattern, so "feed" is never taken for an article.
     path("feed/", ArticleFeed(), name="feed"),
-    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("<slug:slug>/", public_page(views.ArticleDetailView.as_view()), name="detail"),
 ]

@@ -171,9 +171,13 @@ else:
         }
     }
 
-# Whole public pages (home, articles, offices) kept this many seconds, dropped when content
-# changes; only with Redis (clinic_site/page_cache.py says why). "Open now" allows at most 60.
-PUBLIC_PAGE_CACHE_SECONDS = min(int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0")), 60)
+# Public pages (clinic_site/page_cache.py): how long anyone may keep one, since its "Open now"
+# goes stale, and how long the page cache keeps them (only with Redis by default; dropped at
+# once when content changes).
+PUBLIC_PAGE_MAX_AGE = 60
+PUBLIC_PAGE_CACHE_SECONDS = min(
+    int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", PUBLIC_PAGE_MAX_AGE if REDIS_URL else 0)), PUBLIC_PAGE_MAX_AGE
+)
 
 # Django's database sessions, refusing malformed keys (clinic_site/sessions.py).
 SESSION_ENGINE = "clinic_site.sessions"

@@ -5,12 +5,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .page_cache import public_page
 from .sitemaps import sitemaps
 
-# Patient-facing pages: English at these paths, Spanish at the same paths under /es/.
+# Patient-facing pages: English at these paths, Spanish at the same paths under /es/. The ones
+# wrapped in public_page are the same for every visitor (page_cache.py).
 urlpatterns = i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("privacy/", public_page(views.PrivacyView.as_view()), name="privacy"),
     path("articles/", include("articles.urls")),
     path("locations/", include("locations.urls")),
     path("appointments/", include("appointments.urls")),

@@ -8,8 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -18,8 +17,6 @@ from articles.models import Article
 logger = logging.getLogger(__name__)
 
 
-# The offices' "Open now" lines go stale: keep the home page at most a minute anywhere.
-@method_decorator(cache_control(max_age=60), name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
 

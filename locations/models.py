@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
@@ -82,9 +83,10 @@ class Location(models.Model):
         on our pages may load from another origin."""
         return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": self.address_line})
 
-    @property
+    @cached_property
     def phone_uri(self):
-        """The tel: link, in international form so it dials from anywhere."""
+        """The tel: link, in international form so it dials from anywhere. Kept on the instance:
+        parsing the phone is dear, and a page links it from the header, footer and body."""
         return "tel:" + self.phone_number.as_e164
 
 

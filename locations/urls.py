@@ -1,10 +1,12 @@
 from django.urls import path
 
+from shared.public_pages import public_page
+
 from . import views
 
 app_name = "locations"
 
 urlpatterns = [
-    path("", views.LocationListView.as_view(), name="list"),
-    path("<slug:slug>/", views.LocationDetailView.as_view(), name="detail"),
+    path("", public_page(views.LocationListView.as_view()), name="list"),
+    path("<slug:slug>/", public_page(views.LocationDetailView.as_view()), name="detail"),
 ]

@@ -1,14 +1,8 @@
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 
 from .models import Location
 
-# "Open now" goes stale: no browser or proxy may keep these pages longer than a minute.
-fresh_for_a_minute = method_decorator(cache_control(max_age=60), name="dispatch")
 
-
-@fresh_for_a_minute
 class LocationListView(ListView):
     template_name = "locations/location_list.html"
     context_object_name = "office_list"
@@ -17,7 +11,6 @@ class LocationListView(ListView):
         return Location.objects.for_display()
 
 
-@fresh_for_a_minute
 class LocationDetailView(DetailView):
     template_name = "locations/location_detail.html"
     context_object_name = "office"

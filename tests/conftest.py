@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -35,6 +36,16 @@ def _fresh_cache(db):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The public page cache on, over a fresh local-memory cache (production uses Redis)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    return settings
 
 
 @pytest.fixture

@@ -5,21 +5,33 @@
 """
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from locations import hours, structured_data
 
 register = template.Library()
 
 
+def once_a_minute(office, name, compute):
+    """`compute()` once per office instance, minute and language: a page shows an office's
+    state and today's hours in its body and again in its footer (the instances are the page's
+    own, read afresh for each request)."""
+    now = timezone.localtime()
+    key = (name, now.replace(second=0, microsecond=0), translation.get_language())
+    memo = office.__dict__.setdefault("_hours_memo", {})
+    if key not in memo:
+        memo[key] = compute(now)
+    return memo[key]
+
+
 @register.simple_tag
 def office_status(office):
-    return hours.status_at(office, timezone.localtime())
+    return once_a_minute(office, "status", lambda now: hours.status_at(office, now))
 
 
 @register.simple_tag
 def office_today(office):
-    return hours.hours_on(office, timezone.localdate())
+    return once_a_minute(office, "today", lambda now: hours.hours_on(office, now.date()))
 
 
 @register.simple_tag

@@ -77,8 +77,8 @@ def test_a_location_in_the_address_preselects_the_office(client, dean_martin):
 
 
 def test_the_kept_blank_form_still_follows_the_office_and_the_language(client, dean_martin):
-    # The blank form's fields are kept in the cache for a minute; a visit with another office
-    # or in another language must never be served the first visitor's copy.
+    # The page cache keeps the blank form; a visit with another office or in another language
+    # must never be served the first visitor's copy.
     assert checked_value(client.get(FORM_URL).content.decode(), "location") is None
     preselected = client.get(FORM_URL, {"location": "dean-martin"}).content.decode()
     assert checked_value(preselected, "location") == str(dean_martin.pk)
