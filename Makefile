@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run serve test test-tools lint format migrations-check messages lighthouse bench screenshots clean
+.PHONY: install install-dev run serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ serve: install
 	$(BIN)/gunicorn clinic_site.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: install-dev test-tools
+test: install-dev test-tools deploy-tools
 	DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -62,6 +62,14 @@ VNU_INSTALLED := tests/html_checker/node_modules/.installed
 $(VNU_INSTALLED): tests/html_checker/package-lock.json
 	cd tests/html_checker && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+## What the deployment tests run (tests/deploy/): Debian's Caddy in front of gunicorn, age for the
+## encrypted backups, systemd-analyze for the units.
+deploy-tools:
+	@{ command -v caddy && command -v age && command -v systemd-analyze; } >/dev/null || { \
+	  echo "Installing Debian's caddy, age and systemd for the deployment tests (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy age systemd >/dev/null) || \
+	  { echo "Missing tools: run 'sudo apt-get install caddy age systemd' and try again."; exit 1; }; }
 
 ## Refresh the Spanish catalogue after changing English strings, then translate and compile.
 messages: install

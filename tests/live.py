@@ -10,11 +10,15 @@ Everything listens on 127.0.0.1 only. The shared PostgreSQL server is never stop
 """
 
 import contextlib
+import functools
+import http.client
 import http.cookiejar
+import json
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -152,58 +156,28 @@ def production_env(**overrides):
     return env
 
 
-class GunicornServer:
-    """gunicorn serving the site in a process group of its own, logging to a file."""
+class ServerProcess:
+    """A server in a process group of its own, logging to a file (`log_path`), stopped by the test."""
 
-    def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
-        self.env = env
-        self.workers = workers
-        self.port = free_port()
-        self.extra_args = list(extra_args)
-        self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
-        self.process = None
+    process = None
 
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path):
-        return self.base_url + path
-
-    def start(self, ready_path="/robots.txt", timeout=30):
+    def spawn(self, command, env, cwd, ready, what, timeout):
+        """Start `command` and wait until `ready()` is true (a connection error counts as not yet)."""
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "clinic_site.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--graceful-timeout",
-                "5",
-                # Several servers run side by side; the default control socket is one shared path.
-                "--no-control-socket",
-                *self.extra_args,
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        name = type(self).__name__
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{name} exited with {self.process.returncode}:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
-                if HttpClient(self.base_url).get(ready_path).status < 500:
+                if ready():
                     return self
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"gunicorn did not answer {ready_path} within {timeout} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{name} did not answer {what} within {timeout} s:\n{self.log_tail()}")
 
     def stop(self):
         if self.process is None:
@@ -231,6 +205,46 @@ class GunicornServer:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+class GunicornServer(ServerProcess):
+    """gunicorn serving the site on a free loopback port."""
+
+    def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.extra_args = list(extra_args)
+        self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base_url + path
+
+    def start(self, ready_path="/robots.txt", timeout=30):
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "clinic_site.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--graceful-timeout",
+            "5",
+            # Several servers run side by side; the default control socket is one shared path.
+            "--no-control-socket",
+            *self.extra_args,
+        ]
+
+        def ready():
+            return HttpClient(self.base_url).get(ready_path).status < 500
+
+        return self.spawn(command, self.env, ROOT, ready, ready_path, timeout)
 
 
 # --- a TCP proxy the test can cut -----------------------------------------------------------
@@ -329,6 +343,95 @@ class TcpProxy:
         self.cut()
 
 
+# --- the TLS proxy in front, as deployed ---------------------------------------------------
+
+
+def env_file(path):
+    """KEY=value lines as systemd's EnvironmentFile= reads them (comments and blanks skipped)."""
+    values = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", ";")):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def deployed_settings(**overrides):
+    """deploy/env.example's values (what a practice runs), to pass to production_env(); the
+    secret, the database, mail and static storage stay the test's."""
+    settings = env_file(ROOT / "deploy" / "env.example")
+    for key in ("SECRET_KEY", "DATABASE_URL", "EMAIL_BACKEND", "PLAIN_STATIC_STORAGE"):
+        del settings[key]
+    settings.update(overrides)
+    return settings
+
+
+class CaddyServer(ServerProcess):
+    """Debian's Caddy running the shipped deploy/Caddyfile in front of gunicorn, on loopback.
+
+    Only what the Caddyfile leaves to its environment changes: the site's address (HTTPS on a
+    free port, certificate from Caddy's own CA, `tls internal`), the HTTP port it redirects
+    from, the admin endpoint and the upstreams. Caddy keeps its CA under `work_dir` and logs
+    (its access log included) to a file there.
+    """
+
+    CADDYFILE = ROOT / "deploy" / "Caddyfile"
+
+    def __init__(self, upstream_ports, work_dir, host="127.0.0.1"):
+        self.host = host
+        self.https_port, self.http_port = free_port(), free_port()
+        self.work_dir = Path(work_dir)
+        self.log_path = self.work_dir / f"caddy_{self.https_port}.log"
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.work_dir),
+            # Caddy's storage (its CA, certificates) lives under $XDG_DATA_HOME/caddy.
+            "XDG_DATA_HOME": str(self.work_dir / "data"),
+            "XDG_CONFIG_HOME": str(self.work_dir / "config"),
+            "SITE_ADDRESS": f"{host}:{self.https_port}",
+            "CADDY_TLS": "internal",
+            "CADDY_BIND": host,
+            "CADDY_HTTP_PORT": str(self.http_port),
+            "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
+            "UPSTREAMS": " ".join(f"127.0.0.1:{port}" for port in upstream_ports),
+        }
+
+    @property
+    def base_url(self):
+        return f"https://{self.host}:{self.https_port}"
+
+    @property
+    def http_url(self):
+        return f"http://{self.host}:{self.http_port}"
+
+    @property
+    def ca_file(self):
+        return self.work_dir / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+
+    def client(self, source_address=None, **kwargs):
+        """A browser that trusts this Caddy's CA, connecting from `source_address`."""
+        return HttpClient(self.base_url, cafile=self.ca_file, source_address=source_address, **kwargs)
+
+    def start(self, timeout=30):
+        command = ["caddy", "run", "--adapter", "caddyfile", "--config", str(self.CADDYFILE)]
+
+        def ready():
+            return self.ca_file.exists() and self.client().get("/healthz").status == 200
+
+        return self.spawn(command, self.env, self.work_dir, ready, "/healthz over HTTPS", timeout)
+
+    def access_log(self):
+        """Caddy's access log entries so far (one JSON object a line)."""
+        entries = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if entry.get("logger", "").startswith("http.log.access"):
+                    entries.append(entry)
+        return entries
+
+
 # --- one patient's browser -----------------------------------------------------------------
 
 
@@ -355,15 +458,45 @@ class _KeepRedirects(urllib.request.HTTPRedirectHandler):
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class HttpClient:
-    """A cookie-keeping HTTP client that shows redirects and error statuses as they are."""
+class _FromAddressHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, source_address):
+        super().__init__()
+        self.source_address = source_address
 
-    def __init__(self, base_url, timeout=30, cookies=None):
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=self.source_address), req)
+
+
+class _FromAddressHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, source_address, context):
+        super().__init__(context=context)
+        self.source_address = source_address
+
+    def https_open(self, req):
+        connection = functools.partial(http.client.HTTPSConnection, source_address=self.source_address)
+        return self.do_open(connection, req, context=self._context)
+
+
+class HttpClient:
+    """A cookie-keeping HTTP client that shows redirects and error statuses as they are.
+
+    `cafile` is the only certificate authority trusted over HTTPS (a test's own CA);
+    `source_address` is the loopback address the client connects from (127.0.0.2 is a second
+    patient's machine as far as the server can tell)."""
+
+    def __init__(self, base_url, timeout=30, cookies=None, cafile=None, source_address=None):
         self.base_url = base_url
         self.timeout = timeout
         # Pass another client's jar to be the same browser talking to another server.
         self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects)
+        source = (source_address, 0) if source_address else None
+        context = ssl.create_default_context(cafile=cafile) if cafile else None
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies),
+            _KeepRedirects,
+            _FromAddressHTTPHandler(source),
+            _FromAddressHTTPSHandler(source, context),
+        )
 
     def request(self, path, data=None, headers=None):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None

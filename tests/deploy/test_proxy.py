@@ -1,0 +1,207 @@
+"""The real TLS proxy in front: Debian's Caddy running the shipped deploy/Caddyfile (templated
+only through its environment: address, ports, `tls internal`) before gunicorn with the settings
+of deploy/env.example, all on loopback.
+
+What goes wrong behind a proxy, checked here: cookies without Secure, redirect loops, every
+patient sharing the proxy's address in the rate limit or the lockout, a client choosing its
+own address with X-Forwarded-For, query strings in the access log.
+"""
+
+import gzip
+import http.client
+import ssl
+import uuid
+
+import pytest
+
+from appointments.models import AppointmentRequest
+from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
+from tests.live import CaddyServer, GunicornServer, delete_redis_keys, deployed_settings, production_env, redis_url
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+TABLE = AppointmentRequest._meta.db_table
+RATE_LIMIT = 3
+LOCKOUT_AFTER = 3
+# Two patients' machines as Caddy sees them: it listens on 127.0.0.1, any 127/8 address connects.
+PATIENT_A, PATIENT_B = "127.0.0.3", "127.0.0.4"
+
+
+@pytest.fixture(scope="module")
+def deployment(live_database, tmp_path_factory):
+    """gunicorn (two workers, deploy/env.example's settings) behind Caddy, for the whole module."""
+    work = tmp_path_factory.mktemp("deploy")
+    prefix = f"proxy_{uuid.uuid4().hex[:8]}"
+    caddy = CaddyServer([], work)  # ports first: the site's origin goes into Django's settings
+    settings = deployed_settings(
+        ALLOWED_HOSTS=caddy.host,
+        CSRF_TRUSTED_ORIGINS=caddy.base_url,
+        SITE_URL=caddy.base_url,
+        REDIS_URL=redis_url(),
+        CACHE_KEY_PREFIX=prefix,
+        APPOINTMENT_RATE_LIMIT=f"{RATE_LIMIT}/h",
+        AXES_FAILURE_LIMIT=LOCKOUT_AFTER,
+    )
+    gunicorn = GunicornServer(production_env(DATABASE_URL=live_database.url(), **settings), 2, log_dir=work)
+    gunicorn.start()
+    caddy.env["UPSTREAMS"] = f"127.0.0.1:{gunicorn.port}"
+    try:
+        caddy.start()
+        yield caddy
+    finally:
+        caddy.stop()
+        gunicorn.stop()
+        delete_redis_keys(redis_url(), prefix)
+
+
+@pytest.fixture
+def live_office_pk(live_database, office):
+    [(pk,)] = live_database.execute("SELECT id FROM locations_location WHERE slug = %s", [office.slug])
+    return pk
+
+
+def post_form(patient, data, **headers):
+    """Post the request form as a browser on the site's origin does (Origin header included)."""
+    token = patient.csrf_token(FORM_URL)
+    return patient.post(
+        FORM_URL, {**data, "csrfmiddlewaretoken": token}, headers={"Origin": patient.base_url, **headers}
+    )
+
+
+def test_home_page_over_https_is_compressed_with_hsts(deployment):
+    response = deployment.client().get("/", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert "<html" in gzip.decompress(response.body).decode()
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_the_certificate_is_checked_and_caddys_ca_is_not_trusted_by_default(deployment):
+    # The client trusts only the CA the test was given; without it the handshake fails.
+    connection = http.client.HTTPSConnection(
+        deployment.host, deployment.https_port, context=ssl.create_default_context()
+    )
+    with pytest.raises(ssl.SSLCertVerificationError):
+        connection.request("GET", "/")
+    connection.close()
+
+
+def test_a_full_appointment_request_over_https_with_secure_cookies(
+    deployment, live_database, office, request_day, live_office_pk
+):
+    patient = deployment.client(source_address="127.0.0.1")
+    last_name = f"Proxy-{uuid.uuid4().hex[:8]}"
+
+    sent = post_form(patient, valid_submission(office, request_day, location=live_office_pk, last_name=last_name))
+
+    assert (sent.status, sent.location) == (303, RECEIVED_URL)
+    assert patient.get(RECEIVED_URL).status == 200
+    [(stored,)] = live_database.execute(f'SELECT count(*) FROM "{TABLE}" WHERE last_name = %s', [last_name])
+    assert stored == 1
+    cookies = {cookie.name: cookie for cookie in patient.cookies}
+    assert {"csrftoken", "sessionid"} <= cookies.keys()
+    assert all(cookie.secure for cookie in cookies.values()), [c.name for c in cookies.values() if not c.secure]
+
+
+def test_plain_http_redirects_to_https_once(deployment):
+    browser = deployment.client()
+    plain = type(browser)(deployment.http_url).get("/articles/?page=1")
+
+    assert plain.status == 308
+    assert plain.location == f"{deployment.base_url}/articles/?page=1"
+    assert browser.get("/articles/?page=1").status == 200
+    # A client claiming it came over plain HTTP changes nothing: Caddy sets the scheme itself.
+    assert browser.get("/articles/", headers={"X-Forwarded-Proto": "http"}).status == 200
+
+
+def test_rate_limit_counts_each_client_address_and_ignores_a_sent_x_forwarded_for(
+    deployment, live_database, office, request_day, live_office_pk
+):
+    run = uuid.uuid4().hex[:8]
+    patient_a = deployment.client(source_address=PATIENT_A)
+    patient_b = deployment.client(source_address=PATIENT_B)
+
+    def send(patient, number, **headers):
+        data = valid_submission(office, request_day, location=live_office_pk, last_name=f"Limit-{run}-{number}")
+        return post_form(patient, data, **headers).status
+
+    statuses_a = [send(patient_a, number) for number in range(RATE_LIMIT + 1)]
+    # A new address in X-Forwarded-For each time would be a new bucket if the site believed it.
+    spoofed = [send(patient_a, f"x{number}", **{"X-Forwarded-For": f"203.0.113.{number}"}) for number in range(3)]
+    statuses_b = [send(patient_b, f"b{number}") for number in range(RATE_LIMIT)]
+
+    assert statuses_a == [303] * RATE_LIMIT + [429]
+    assert spoofed == [429] * 3
+    assert statuses_b == [303] * RATE_LIMIT
+    [(stored,)] = live_database.execute(f'SELECT count(*) FROM "{TABLE}" WHERE last_name LIKE %s', [f"Limit-{run}-%"])
+    assert stored == 2 * RATE_LIMIT
+
+
+def test_admin_lockout_counts_each_client_address_and_ignores_a_sent_x_forwarded_for(deployment, live_database):
+    username = f"staff-{uuid.uuid4().hex[:8]}"
+    password = uuid.uuid4().hex
+    live_database.manage(
+        "createsuperuser",
+        "--no-input",
+        f"--username={username}",
+        f"--email={username}@clinic.test",
+        env=production_env(DATABASE_URL=live_database.url(), DJANGO_SUPERUSER_PASSWORD=password),
+    )
+    login = "/admin/login/"
+
+    def attempt(source, secret, **headers):
+        browser = deployment.client(source_address=source)
+        token = browser.csrf_token(login)
+        data = {"username": username, "password": secret, "csrfmiddlewaretoken": token, "next": "/admin/"}
+        return browser.post(login, data, headers={"Origin": browser.base_url, **headers})
+
+    failures = [attempt(PATIENT_A, "wrong").status for _ in range(LOCKOUT_AFTER)]
+    locked = attempt(PATIENT_A, password)
+    spoofed = attempt(PATIENT_A, password, **{"X-Forwarded-For": "198.51.100.7"})
+    elsewhere = attempt(PATIENT_B, "wrong")
+
+    # The login form again with its error, until the last allowed failure locks the account here.
+    assert failures == [200] * (LOCKOUT_AFTER - 1) + [429]
+    assert (locked.status, spoofed.status) == (429, 429)
+    assert "Sign-in locked" in locked.text
+    assert elsewhere.status == 200 and "Sign-in locked" not in elsewhere.text
+
+
+def test_access_log_has_no_query_string_or_referer(deployment):
+    marker = uuid.uuid4().hex
+    browser = deployment.client()
+    assert browser.get(f"/articles/?q=Zyxwv{marker}", headers={"Referer": f"https://elsewhere.test/?q={marker}"}).status
+
+    entries = [entry for entry in deployment.access_log() if entry["request"]["uri"].startswith("/articles/")]
+    assert entries, "the request should be in Caddy's access log"
+    assert marker not in deployment.log_path.read_text()
+    assert {entry["request"]["uri"] for entry in entries} == {"/articles/"}, [
+        (e["logger"], e["request"]["uri"]) for e in entries
+    ]
+
+
+def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment):
+    browser = deployment.client()
+    token = browser.csrf_token(FORM_URL)
+
+    # Under Django's own limit (2.5 MB), over the Caddyfile's (1 MB).
+    response = browser.post(FORM_URL, {"csrfmiddlewaretoken": token, "message": "x" * 1_500_000})
+
+    assert response.status == 413
+
+
+def test_two_app_servers_share_the_patients_and_one_can_stop(live_database, start_gunicorn, start_caddy, shared_cache):
+    # One deployment: the same secret, database and Redis (deploy/README.md, "More than one server").
+    settings = deployed_settings(ALLOWED_HOSTS="127.0.0.1", SECRET_KEY=uuid.uuid4().hex * 2, **shared_cache)
+    first, second = (start_gunicorn(live_database.url(), workers=1, **settings) for _ in range(2))
+    proxy = start_caddy([first.port, second.port])
+    browser = proxy.client()
+    marker = uuid.uuid4().hex
+
+    # Each server logs the pages it did not find: both get their share.
+    assert [browser.get(f"/no-such-page-{marker}/").status for _ in range(6)] == [404] * 6
+    assert marker in first.log_path.read_text() and marker in second.log_path.read_text()
+
+    second.stop()
+    assert [browser.get("/").status for _ in range(20)] == [200] * 20
