@@ -8,8 +8,8 @@ import subprocess
 import uuid
 
 import pytest
+from django.utils import timezone
 
-from locations.hours import clinic_today
 from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
 from tests.live import ROOT, HttpClient, ThrowawayDatabase, production_env, unique_name
 
@@ -72,7 +72,7 @@ def test_backup_is_encrypted_and_restores_every_row_and_page(
     for number in range(2):
         data = valid_submission(office, request_day, location=office_pk, last_name=f"{patient_name}-{number}")
         assert patient.post(FORM_URL, {**data, "csrfmiddlewaretoken": token}).location == RECEIVED_URL
-    closure_day = clinic_today() + datetime.timedelta(days=3)
+    closure_day = timezone.localdate() + datetime.timedelta(days=3)
     source.manage(
         "shell",
         "-c",
