@@ -35,7 +35,7 @@ serve: install
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
-	$(BIN)/gunicorn clinic_site.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	$(BIN)/gunicorn clinic_site.wsgi --config gunicorn.conf.py --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2}
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-dev test-tools deploy-tools

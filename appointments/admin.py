@@ -10,28 +10,31 @@ import logging
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
+
+from clinic_site.spreadsheet import spreadsheet_safe
+from staff.audit import ReadsRecorded, record
+from staff.models import AccessRecord
 
 from .models import (
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
     IllegalMove,
-    RequestAccess,
     Status,
     normalize_reference,
 )
+from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
 
 logger = logging.getLogger(__name__)
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 PATIENT_ANSWERS = [
     "first_name",
@@ -60,11 +63,6 @@ RECORD = [
     "receipt_sent_at",
     "access_history",
 ]
-
-
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def clinic_datetime(moment):
@@ -134,7 +132,7 @@ class CloseRequestsForm(forms.Form):
 
 
 @admin.register(AppointmentRequest)
-class AppointmentRequestAdmin(admin.ModelAdmin):
+class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     # What the front desk triages by comes first, so it stays in view on a narrow screen.
     list_display = [
         "reference_code",
@@ -171,6 +169,8 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         ("Record", {"fields": RECORD[2:]}),
     ]
     readonly_fields = PATIENT_ANSWERS + RECORD
+    # Every page showing requests records which ones in the access record (staff/audit.py).
+    access_reference_field = "reference"
 
     class Media:
         css = {"all": ["appointments/admin.css"]}
@@ -219,23 +219,14 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         # Requests come from patients through the form only.
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            RequestAccess.record(request.user, RequestAccess.Kind.VIEWED, [response.context_data["original"]])
-        return response
-
-    @admin.display(description="Opened and exported by")
+    @admin.display(description="Read by")
     def access_history(self, obj):
-        accesses = obj.accesses.select_related("user")[:20]
+        accesses = AccessRecord.objects.filter(reference=obj.reference)[:20]
         return (
             format_html_join(
                 "\n",
                 "<div>{} · {} · {}</div>",
-                (
-                    (access.get_kind_display(), access.user or "(deleted user)", clinic_datetime(access.at))
-                    for access in accesses
-                ),
+                ((access.get_action_display(), access.username, clinic_datetime(access.at)) for access in accesses),
             )
             or "Nobody yet"
         )
@@ -274,6 +265,56 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         if not phonenumbers.is_valid_number(number):
             return ""
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    # --- reports -------------------------------------------------------------------------
+
+    def get_urls(self):
+        # Through admin_view, so the reports get whatever protection the admin site has.
+        reports = [
+            path("reports/", self.admin_site.admin_view(self.reports_view), name="appointments_reports"),
+            path("reports/csv/", self.admin_site.admin_view(self.reports_csv), name="appointments_reports_csv"),
+        ]
+        return reports + super().get_urls()
+
+    def _report(self, request):
+        """The form and its report (None when the form is invalid). Aggregates only: no patient
+        is identified, so no access record is written. Staff who may see requests only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ReportForm(request.GET or None)
+        if not form.is_bound:
+            form = ReportForm({})
+        if not form.is_valid():
+            return form, None
+        return form, build_report(form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["office"])
+
+    def reports_view(self, request):
+        form, report = self._report(request)
+        office = request.GET.get("office", "")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reports",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "charts": report_charts(report) if report else None,
+            "presets": [
+                (weeks, f"?weeks={weeks}" + (f"&office={office}" if office.isdigit() else "")) for weeks in PRESET_WEEKS
+            ],
+            "query": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "admin/appointments/reports.html", context, status=200 if report else 400)
+
+    def reports_csv(self, request):
+        form, report = self._report(request)
+        if report is None:
+            return self.reports_view(request)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="appointment-reports-{report.start}-{report.end}.csv"'
+        response["Cache-Control"] = "no-store"
+        response.write("\ufeff")
+        write_csv(report, response, spreadsheet_safe)
+        return response
 
     # --- actions -------------------------------------------------------------------------
 
@@ -330,7 +371,7 @@ class AppointmentRequestAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(header for header, _value in CSV_COLUMNS)
         rows = list(queryset.select_related("location").order_by("created_at", "pk"))
-        RequestAccess.record(request.user, RequestAccess.Kind.EXPORTED, rows)
+        record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
         for row in rows:
             writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)
         # Who took patient data out of the system, for the audit trail; no patient data here.

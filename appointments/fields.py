@@ -1,14 +1,19 @@
 """Form fields for what patients type: plain text without control characters, and a phone
 number the front desk can call back."""
 
-import unicodedata
-
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
+
+from clinic_site.text import (
+    MULTILINE_CONTROLS,
+    has_control_characters,
+    has_invisible_characters,
+    strip_invisible_characters,
+)
 
 # The countries the front desk can call back: many patients live across the border in Mexico.
 CALLBACK_REGIONS = {"US", "MX"}
@@ -17,20 +22,22 @@ CONTROL_CHARACTERS_MESSAGE = _("This contains invisible control characters that 
 TOO_LONG_MESSAGE = _("Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d).")
 
 
-def refuse_control_characters(text, allowed=""):
-    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
-        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
-
-
 class PlainTextMixin:
     """Patient text is plain text: surrounding whitespace trimmed, control characters (NUL,
-    escape, ...) refused with one plain message rather than stored or half-accepted."""
+    escape, ...) refused with one plain message rather than stored or half-accepted, and
+    invisible formatting characters (bidi overrides, zero-width spaces: clinic_site/text.py)
+    dropped, or refused where they could disguise a name."""
 
     allowed_controls = ""
+    refuse_invisible = False
 
     def to_python(self, value):
         if isinstance(value, str):
-            refuse_control_characters(value.strip(), self.allowed_controls)
+            if has_control_characters(value.strip(), self.allowed_controls) or (
+                self.refuse_invisible and has_invisible_characters(value)
+            ):
+                raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+            value = strip_invisible_characters(value)
         return super().to_python(value)
 
 
@@ -38,9 +45,14 @@ class PatientTextField(PlainTextMixin, forms.CharField):
     pass
 
 
+class PatientNameField(PatientTextField):
+    # "Ana\u202egnp.exe" would read "Anaexe.png" in admin and the CSV: refused, not mended.
+    refuse_invisible = True
+
+
 class PatientMessageField(PatientTextField):
     # A message box may hold line breaks (browsers send CR LF) and pasted tabs.
-    allowed_controls = "\r\n\t"
+    allowed_controls = MULTILINE_CONTROLS
 
 
 class PatientEmailField(PlainTextMixin, forms.EmailField):

@@ -18,7 +18,7 @@ from .fields import (
     CallbackPhoneField,
     PatientEmailField,
     PatientMessageField,
-    PatientTextField,
+    PatientNameField,
     TypedPhoneWidget,
 )
 from .models import LANGUAGE_CHOICES, AppointmentRequest, ContactMethod, PatientKind, PreferredTime, Reason
@@ -62,13 +62,13 @@ class AppointmentRequestForm(forms.ModelForm):
     """The patient's request. Every rule gives a plain message beside its field; the template
     also lists them at the top (error_summary)."""
 
-    first_name = PatientTextField(
+    first_name = PatientNameField(
         label=_("First name"),
         max_length=max_length("first_name"),
         error_messages={"required": _("Please enter your first name."), "max_length": TOO_LONG_MESSAGE},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = PatientTextField(
+    last_name = PatientNameField(
         label=_("Last name"),
         max_length=max_length("last_name"),
         error_messages={"required": _("Please enter your last name."), "max_length": TOO_LONG_MESSAGE},

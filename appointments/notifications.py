@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import AppointmentRequest
+from .reports import typical_callback_hours
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def send_receipt(appointment_request):
         "reference": appointment_request.display_reference,
         "office": appointment_request.location,
         "by_email": appointment_request.contact_method == "email",
+        "callback_hours": typical_callback_hours(),
     }
     with translation.override(appointment_request.language):
         subject = render_to_string("appointments/email/receipt_subject.txt", context).strip()

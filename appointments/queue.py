@@ -10,6 +10,8 @@ import datetime
 
 from django.utils import timezone
 
+from locations.hours import business_seconds_between
+
 
 def is_business_day(day):
     return day.weekday() < 5
@@ -37,3 +39,13 @@ def one_business_day_before(moment):
 def overdue_cutoff(now=None):
     """Requests received before this moment and still new are overdue."""
     return one_business_day_before(now or timezone.now())
+
+
+def first_contact_wait(location, received, contacted):
+    """How long a patient waited for the first contact, as the reports count it: business
+    seconds at the office (locations.hours.business_seconds_between), and whether the contact
+    came within one business day, that is before the request would have turned overdue."""
+    return (
+        business_seconds_between(location, received, contacted),
+        received >= one_business_day_before(contacted),
+    )

@@ -1,4 +1,5 @@
 import functools
+import logging
 import re
 
 from django.conf import settings
@@ -8,8 +9,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from locations.models import Location
 from shared.languages import active_language
@@ -17,10 +20,12 @@ from shared.languages import active_language
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
 from .models import ContactMethod, PreferredTime, format_reference, new_reference
 from .notifications import send_notifications
+from .reports import typical_callback_hours
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+logger = logging.getLogger(__name__)
 
 
 def submission_over_limit(request):
@@ -28,16 +33,23 @@ def submission_over_limit(request):
 
     Only submissions that would be stored (valid ones, and bots caught by the honeypot) count,
     so a patient correcting typos is never turned away. The counters live in the shared cache,
-    so the limit holds across processes.
+    so the limit holds across processes. When the cache (Redis) fails, the request counts as
+    not limited: a patient's valid request is stored whatever the cache does (the honeypot still
+    stands). RATELIMIT_FAIL_OPEN only covers a cache that answers without a count.
     """
-    return is_ratelimited(
-        request,
-        group="appointments",
-        key="ip",
-        rate=settings.APPOINTMENT_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
+    try:
+        return is_ratelimited(
+            request,
+            group="appointments",
+            key="ip",
+            rate=settings.APPOINTMENT_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+    except RedisError as error:
+        # The error's type only: nothing about the patient or the request.
+        logger.warning("rate limit not checked: cache unreachable", extra={"error_type": type(error).__name__})
+        return False
 
 
 def too_many_requests(request):
@@ -54,6 +66,9 @@ def see_confirmation():
 
 
 @method_decorator(never_cache, name="dispatch")
+# Every answer is protected health information: an error report (ADMINS, Sentry and the like)
+# shows the posted fields as stars, never the patient's answers.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class AppointmentRequestView(FormView):
     """The request form. `?location=<slug>` preselects an office; an unknown slug is ignored."""
 
@@ -132,5 +147,6 @@ def request_received(request):
         "office": office,
         "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
         "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
+        "callback_hours": typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)

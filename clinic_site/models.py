@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shared.languages import translated
 
+from .text import refuse_control_characters_in_fields
+
 
 class Clinic(models.Model):
     """Who the practice is: the one row every page's header, home page and e-mails read.
@@ -37,6 +39,10 @@ class Clinic(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        refuse_control_characters_in_fields(self)
 
     @property
     def localized_tagline(self):

@@ -7,7 +7,8 @@ Only pages that are the same for every visitor are kept: they carry no CSRF toke
 session, and the one thing on them about the visitor, the offer of the other language, is part
 of the key. The request form is never kept (it carries a CSRF token), nor is anything that sets a
 cookie or says `private` (an editor's draft preview), nor anything for a visitor who has a
-session (staff; a patient who just sent a request). "Open now" is at most a minute old.
+session (staff; a patient who just sent a request). "Open now" is at most a minute old. Only
+requests for the site's own origin (SITE_URL: scheme and host) are kept.
 
 Every save or delete of the site's content (articles, offices and their hours, the practice's
 details) moves the cache to a new generation; a copy stored in an older one is never served, so
@@ -43,8 +44,18 @@ def new_generation():
     return cache.get(GENERATION_KEY)
 
 
+def canonical_origin():
+    """The site's public scheme and host (SITE_URL), the only ones whose pages are kept: the
+    pages' absolute links (hreflang) repeat the Host header and scheme they were asked with."""
+    return settings.SITE_URL.lower()
+
+
+def request_origin(request):
+    return f"{request.scheme}://{request.get_host()}".lower()
+
+
 def page_key(request):
-    where = hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()[:32]
+    where = hashlib.sha256(f"{request_origin(request)}{request.path}".encode()).hexdigest()[:32]
     # The page's language, and the language the visitor's browser prefers (the offer line).
     preferred = translation.get_language_from_request(request, check_path=False)
     return f"public-pages:{where}:{translation.get_language()}:{preferred}"
@@ -105,6 +116,9 @@ class PublicPageCacheMiddleware:
             # A query string would let anyone fill the cache with copies of one page.
             and not request.GET
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # Another port or alias of the host, or a forged scheme, would store (and serve to
+            # everyone) links to it, and each new port would make a new copy: served, not kept.
+            and request_origin(request) == canonical_origin()
             and request.resolver_match is not None
             and request.resolver_match.view_name in CACHED_VIEWS
         )

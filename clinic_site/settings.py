@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with the admin site that shows the practice's name.
+    # django.contrib.admin, with the practice's admin site: its name, the second factor.
     "clinic_site.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "staff",
     "clinic_site",
     "articles",
     "locations",
@@ -67,11 +72,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "clinic_site.middleware.IgnoreControlCharactersMiddleware",
+    # Django's, answering 503 when the database fails as the session is saved (middleware.py).
+    "clinic_site.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (staff/)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After sessions and locale (its key holds the language); see page_cache.py.
@@ -113,11 +122,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# libpq waits forever for a server that does not answer; patients should get the "please call
+# us" page in seconds, well under gunicorn's 30-second worker timeout. Seconds; 0 turns a limit
+# off (e.g. DATABASE_STATEMENT_TIMEOUT=0 for a long one-off command). See clinic_site/database.py.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+# The server cancels a statement running longer; the site gives up on a connection silent for
+# this plus 2 seconds (a stalled server or network: nothing else would notice).
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
+# A peer gone without a word: keepalive probes after this long idle, and data unacknowledged
+# this long (tcp_user_timeout) break the connection.
+DATABASE_TCP_TIMEOUT = int(os.environ.get("DATABASE_TCP_TIMEOUT", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # libpq waits forever for an unreachable server by default; patients should get the
-    # "please call us" page in seconds, not after gunicorn's worker timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+            "keepalives": 1,
+            "keepalives_idle": DATABASE_TCP_TIMEOUT,
+            "keepalives_interval": max(DATABASE_TCP_TIMEOUT // 3, 1),
+            "keepalives_count": 3,
+            "tcp_user_timeout": DATABASE_TCP_TIMEOUT * 1000,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -131,8 +156,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
     }
+    # The {% cache %} tag's own alias: same Redis, but an outage renders the page in full.
+    CACHES["template_fragments"] = {**CACHES["default"], "BACKEND": "clinic_site.redis_cache.FragmentRedisCache"}
 else:
     CACHES = {
         "default": {
@@ -146,7 +173,8 @@ else:
 # changes; only with Redis (clinic_site/page_cache.py says why). "Open now" allows at most 60.
 PUBLIC_PAGE_CACHE_SECONDS = min(int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60" if REDIS_URL else "0")), 60)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, refusing malformed keys (clinic_site/sessions.py).
+SESSION_ENGINE = "clinic_site.sessions"
 
 # --- Auth and staff sessions ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -174,10 +202,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Not on the password alone: the failures are forgotten once the second factor passes too
+# (staff/second_factor.py), so wrong codes add up to the same lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"
 AXES_VERBOSE = False
+
+# --- Staff security (staff/): second factor, idle warning, access record -----------------
+# Every staff sign-in needs a code from an authenticator app (or a backup code); on by default
+# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (README, "Staff accounts").
+STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", not DEBUG)
+# The account's name in the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic staff")
+# A superuser removes a colleague's devices in admin but never sees their secrets or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The idle logoff warning shows this many seconds before SESSION_COOKIE_AGE runs out.
+STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "120"))
+# The access record names requests by reference only, so it outlives them: six years (HIPAA
+# 164.316(b)(2) documentation retention), then `manage.py purge_access_records` deletes it.
+ACCESS_RECORD_RETENTION_DAYS = int(os.environ.get("ACCESS_RECORD_RETENTION_DAYS", str(6 * 366)))
 
 # --- Client address behind proxies -------------------------------------------------------
 # Empty: trust REMOTE_ADDR (gunicorn serving directly). Behind N trusted proxies that each
@@ -247,7 +291,9 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # --- Security headers -------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY"):
+# A proxy in front also needs TRUSTED_PROXY_COUNT (error under `check --deploy`, checks.py).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

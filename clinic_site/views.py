@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -28,21 +29,35 @@ class PrivacyView(TemplateView):
     extra_context = {"retention_days": settings.APPOINTMENT_RETENTION_DAYS}
 
 
+def cache_answers():
+    try:
+        cache.get("healthz")
+    except Exception:  # noqa: BLE001 - whatever the backend raises, the cache is not answering
+        logger.warning("health check: cache unreachable")
+        return False
+    return True
+
+
 @never_cache
 def healthz(request):
+    """503 when the database is down (nothing works); a cache outage is reported but still 200,
+    since pages and requests work without it (slower, and without the rate limit)."""
+    cache_state = "ok" if cache_answers() else "unreachable"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.warning("health check: database unreachable")
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "unavailable", "database": "unreachable", "cache": cache_state}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state})
 
 
 def robots_txt(request):
+    # No line for the admin: robots.txt is public, and a custom ADMIN_URL is meant to stay out
+    # of sight. The admin's pages tell crawlers to keep out themselves (robots meta tag).
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}", f"Sitemap: {sitemap_url}", ""]
+    lines = ["User-agent: *", "Disallow:", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

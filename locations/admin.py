@@ -1,7 +1,8 @@
 from collections import defaultdict
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
 from django.utils.dateformat import format as format_date
 
@@ -87,3 +88,19 @@ class LocationAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "display_order", "accepts_requests"]}),
         ("Address and phone", {"fields": ["street_address", "suite", "city", "state", "postal_code", "phone"]}),
     ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Editors see offices but no requests: no counting them through the list's filters
+        # (?appointment_requests__id__gte=16). Refused lookups answer 400.
+        if lookup.split(LOOKUP_SEP)[0] == "appointment_requests":
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def to_field_allowed(self, request, to_field):
+        # Django's check assumes a concrete field and answers ?_to_field=<reverse relation>
+        # with a 500; only the office's own columns can be referenced.
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        return field.concrete and super().to_field_allowed(request, to_field)

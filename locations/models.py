@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
+from clinic_site.text import refuse_control_characters_in_fields
 from shared.languages import translated
 
 
@@ -55,6 +56,7 @@ class Location(models.Model):
 
     def clean(self):
         super().clean()
+        refuse_control_characters_in_fields(self)
         if self.phone and not self.phone_number.is_valid():
             raise ValidationError({"phone": _("Enter a valid phone number.")})
 
@@ -119,6 +121,7 @@ class HoursRow(models.Model):
 
     def clean(self):
         super().clean()
+        refuse_control_characters_in_fields(self)
         if self.kind == DayKind.OPEN:
             if self.opens is None or self.closes is None:
                 raise ValidationError(_("An open day needs an opening and a closing time."))

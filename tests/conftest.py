@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 pytest_plugins = []
 
@@ -68,3 +71,82 @@ def smtp_port(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     return port
+
+
+def staff_login(client, user):
+    """Sign `user` in as if they had given their password and their second factor (a code from
+    a backup-code device), which every admin page asks for (staff/second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.get_or_create(user=user, name="Backup codes")[0]
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+# --- Shared by every area: the offices, the clock, staff, e-mail ---------------------------
+
+
+@pytest.fixture
+def medical_center(db):
+    from locations.models import Location
+
+    return Location.objects.get(slug="medical-center-drive")
+
+
+@pytest.fixture
+def dean_martin(db):
+    from locations.models import Location
+
+    return Location.objects.get(slug="dean-martin")
+
+
+def clinic_time(year, month, day, hour=0, minute=0):
+    """A wall-clock moment in El Paso (settings.TIME_ZONE)."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
+
+
+def travel_to(moment):
+    """Freeze the clock at `moment` (see `clinic_time`).
+
+    Converted to UTC first: given a ZoneInfo-aware moment, time-machine would also switch the
+    process's TZ to that zone, hiding exactly the bugs the process_time_zone tests look for.
+    """
+    return time_machine.travel(moment.astimezone(datetime.UTC), tick=False)
+
+
+@pytest.fixture
+def front_desk_client(client, db):
+    """Signed in as "frontdesk", of the Front desk group."""
+    from tests.factories import StaffFactory
+
+    staff_login(client, StaffFactory(username="frontdesk", groups=["Front desk"]))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """Signed in as "editor", of the Editors group."""
+    from tests.factories import StaffFactory
+
+    staff_login(client, StaffFactory(username="editor", groups=["Editors"]))
+    return client
+
+
+@pytest.fixture
+def smtp_server(smtp_port):
+    """A real SMTP server on `smtp_port`, where Django sends; the fixture is its inbox."""
+    from tests.smtp import start_smtp_server
+
+    controller, inbox = start_smtp_server(smtp_port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, signed in past the second factor as well."""
+    return staff_login(Client(), admin_user)

@@ -127,6 +127,28 @@ class ThrowawayDatabase:
         return result.stdout
 
 
+def django_with_refused_database(code):
+    """Run `code` in a Django process of its own (the test settings) whose PostgreSQL refuses
+    every connection (nothing listens on port 1); return the JSON value it printed last."""
+    import json
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, json; django.setup();" + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 # --- gunicorn -----------------------------------------------------------------------------
 
 
@@ -150,7 +172,6 @@ def production_env(**overrides):
         "PLAIN_STATIC_STORAGE": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
-        "SITE_URL": "http://127.0.0.1",
     }
     env.update({key: str(value) for key, value in overrides.items()})
     return env
@@ -211,9 +232,11 @@ class GunicornServer(ServerProcess):
     """gunicorn serving the site on a free loopback port."""
 
     def __init__(self, env, workers=2, log_dir=None, extra_args=(), log_name=None):
-        self.env = env
         self.workers = workers
         self.port = free_port()
+        # The server's own address is the site's public origin (links in e-mails; the page cache
+        # keeps only pages asked for on it), unless the test says otherwise.
+        self.env = {"SITE_URL": self.base_url, **env}
         self.extra_args = list(extra_args)
         self.log_path = Path(log_dir or "/tmp") / (log_name or f"gunicorn_{self.port}_{uuid.uuid4().hex[:6]}.log")
 
@@ -230,6 +253,9 @@ class GunicornServer(ServerProcess):
             "-m",
             "gunicorn",
             "clinic_site.wsgi",
+            # The site's own settings (access log format, trusted proxies), as `make serve`.
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -255,7 +281,9 @@ class TcpProxy:
 
     `cut()` closes the listening socket and every live connection, so the server behind it
     looks gone (connections refused, open ones dead); `restore()` listens again on the same
-    port, as a database coming back would.
+    port, as a database coming back would. `pause()` keeps every connection open and accepts
+    new ones but forwards nothing, so the server looks stalled (alive, never answering), as a
+    hung database or Redis does; `resume()` delivers what was held and carries on.
     """
 
     def __init__(self, target_host, target_port):
@@ -266,6 +294,8 @@ class TcpProxy:
         self._sockets = set()
         self._lock = threading.Lock()
         self._threads = []
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -307,8 +337,18 @@ class TcpProxy:
     def _pump(self, source, sink):
         with contextlib.suppress(OSError):
             while chunk := source.recv(65536):
+                # Bounded waits: a paused pump still notices a cut (its sockets closing).
+                while not self._flowing.wait(timeout=0.2):
+                    if source.fileno() == -1:
+                        return
                 sink.sendall(chunk)
         self._close(source, sink)
+
+    def pause(self):
+        self._flowing.clear()
+
+    def resume(self):
+        self._flowing.set()
 
     def _close(self, *sockets):
         with self._lock:
@@ -325,6 +365,7 @@ class TcpProxy:
             return len(self._sockets) // 2
 
     def cut(self):
+        self._flowing.set()
         self._accepting.clear()
         for thread in self._threads:
             thread.join(timeout=5)

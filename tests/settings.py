@@ -20,3 +20,9 @@ from clinic_site.settings import *  # noqa: E402, F403
 # tests against a live server get real CSS without `collectstatic`.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Argon2 is slow on purpose; the tests sign staff in hundreds of times. MD5 (test-only) keeps
+# them fast; tests/clinic_site/test_admin_security.py puts the production hashers back to check
+# Argon2 itself.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,4 +16,5 @@ def appointment_queue(context):
         "show": True,
         "counts": AppointmentRequest.objects.queue_counts(),
         "changelist": reverse("admin:appointments_appointmentrequest_changelist"),
+        "reports": reverse("admin:appointments_reports"),
     }

@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments.models import AppointmentRequest, RequestAccess
+from appointments.models import AppointmentRequest
+from staff.models import AccessRecord
+from tests.conftest import staff_login
 
 from .conftest import CLINIC_ZONE, PATIENT, make_request
 
@@ -122,12 +124,12 @@ def test_the_overdue_filter_and_badge_follow_business_days(front_desk_client, me
     friday = make_request(medical_center, received=clinic(2026, 12, 4, 15, 0))
     staff = User.objects.get(username="frontdesk")
     with time_machine.travel(clinic(2026, 12, 7, 10, 0), tick=False):  # Monday morning
-        front_desk_client.force_login(staff)  # the idle session ran out over the weekend
+        staff_login(front_desk_client, staff)  # the idle session ran out over the weekend
         response = front_desk_client.get(CHANGELIST)
         assert "⚠ Overdue" not in response.content.decode()
         assert listed_references(front_desk_client.get(CHANGELIST, {"overdue": "yes"})) == set()
     with time_machine.travel(clinic(2026, 12, 7, 15, 30), tick=False):  # Monday afternoon
-        front_desk_client.force_login(staff)
+        staff_login(front_desk_client, staff)
         response = front_desk_client.get(CHANGELIST)
         assert '<span class="overdue-badge">⚠ Overdue</span>' in response.content.decode()
         assert listed_references(front_desk_client.get(CHANGELIST, {"overdue": "yes"})) == {friday.reference}
@@ -320,11 +322,10 @@ def test_the_queue_is_not_shown_to_editors(editor_client, medical_center):
 def test_opening_a_request_records_who_read_it(front_desk_client, medical_center):
     request = make_request(medical_center)
     front_desk_client.get(change_url(request))
-    (access,) = RequestAccess.objects.filter(appointment_request=request)
-    assert access.kind == RequestAccess.Kind.VIEWED
-    assert access.user.username == "frontdesk"
+    (access,) = AccessRecord.objects.filter(reference=request.reference)
+    assert (access.action, access.username) == (AccessRecord.Action.OPENED, "frontdesk")
     shown = front_desk_client.get(change_url(request)).content.decode()
-    assert "Viewed · frontdesk" in shown
+    assert "Opened · frontdesk" in shown
 
 
 def test_exporting_requests_records_each_one(front_desk_client, medical_center):
@@ -333,6 +334,6 @@ def test_exporting_requests_records_each_one(front_desk_client, medical_center):
     response = action(front_desk_client, "export_csv", exported)
     assert response.status_code == 200
     assert set(
-        RequestAccess.objects.filter(kind=RequestAccess.Kind.EXPORTED).values_list("appointment_request", flat=True)
-    ) == {request.pk for request in exported}
-    assert not RequestAccess.objects.filter(appointment_request=untouched).exists()
+        AccessRecord.objects.filter(action=AccessRecord.Action.EXPORTED).values_list("reference", flat=True)
+    ) == {request.reference for request in exported}
+    assert not AccessRecord.objects.filter(reference=untouched.reference).exists()

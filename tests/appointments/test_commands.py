@@ -78,3 +78,47 @@ def test_without_staff_addresses_only_receipts_are_pending(medical_center, setti
     make_request(medical_center)
     run("send_pending_notifications")
     assert [message.to for message in mail.outbox] == [["zuleima.q@example.com"]]
+
+
+# --- retention (security review, item 12) -------------------------------------------------------
+
+
+def test_purge_reports_requests_not_the_rows_that_went_with_them(medical_center):
+    from django.contrib.auth import get_user_model
+
+    from appointments.models import RequestAccess
+
+    expired = closed(medical_center, days_ago=400)
+    staff = get_user_model().objects.create_user("desk", "desk@clinic.test", "a-long-test-password")
+    for kind in ("viewed", "viewed", "exported"):
+        RequestAccess.objects.create(appointment_request=expired, user=staff, kind=kind)
+    dry_run = run("purge_appointment_requests", "--dry-run")
+    assert "1 request(s) closed more than 365 days ago would be deleted." in dry_run
+    assert "Deleted 1 request(s) closed more than 365 days ago." in run("purge_appointment_requests")
+    assert not AppointmentRequest.objects.filter(pk=expired.pk).exists()
+
+
+def scheduled_commands():
+    """The manage.py commands the README's cron example runs."""
+    from tests.live import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    cron = next(block for block in readme.split("```")[1::2] if block.startswith("cron"))
+    return [line.split("manage.py", 1)[1].split() for line in cron.splitlines() if "manage.py" in line]
+
+
+def test_the_schedule_clears_expired_sessions(client, medical_center):
+    # A patient's session holds the receipt of a request; it must not outlive the request.
+    from django.contrib.sessions.models import Session
+
+    from tests.hardening.conftest import FORM_URL, next_request_day, valid_submission
+
+    assert client.post(FORM_URL, valid_submission(medical_center, next_request_day(medical_center))).status_code == 303
+    assert Session.objects.count() == 1
+    Session.objects.update(expire_date=NOW - datetime.timedelta(days=1))
+    live = Session.objects.create(session_key="a" * 32, session_data="", expire_date=NOW + datetime.timedelta(days=400))
+    commands = scheduled_commands()
+    assert ["clearsessions"] in commands
+    for command in commands:
+        run(*command)
+    assert list(Session.objects.values_list("pk", flat=True)) == [live.pk]

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from appointments.models import AppointmentRequest
+from tests.smtp import message_text, start_smtp_server
 
-from .conftest import PATIENT, PHONE_FORMS, form_data, message_text, start_smtp_server
+from .conftest import PATIENT, PHONE_FORMS, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from appointments.models import (
     normalize_reference,
 )
 from appointments.queue import one_business_day_before
+from tests.factories import StaffFactory
 
 from .conftest import CLINIC_ZONE, make_request
 
@@ -119,8 +120,8 @@ def test_phone_is_shown_as_each_country_writes_it(medical_center):
 
 
 @pytest.fixture
-def clerk(django_user_model):
-    return django_user_model.objects.create_user("clerk")
+def clerk(db):
+    return StaffFactory(username="clerk")
 
 
 def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, clerk):

@@ -6,6 +6,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from appointments.models import AppointmentRequest
+from tests.page import label_texts
 
 from .conftest import PATIENT, THURSDAY, form_data
 
@@ -28,12 +29,6 @@ LABELS = [
     "Language for the call back",
     "I agree to be contacted about this request",
 ]
-
-
-def label_texts(html):
-    return [
-        re.sub(r"<[^>]+>|\*", "", text).strip() for text in re.findall(r"<(?:label|legend)[^>]*>(.*?)</", html, re.S)
-    ]
 
 
 def checked_value(html, name):

@@ -2,10 +2,10 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import translation
 
 from articles.models import Article
+from tests.factories import StaffFactory
 
 SEED_SLUG = "the-link-between-iron-deficiency-and-restless-leg-syndrome"
 
@@ -43,14 +43,6 @@ def seed_article():
 
 
 @pytest.fixture
-def editor(django_user_model):
+def editor(db):
     """Staff who may add, change and view articles, and nothing else."""
-    user = django_user_model.objects.create_user("editor", "editor@clinic.test", "an editor's passphrase")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="articles", codename__endswith="_article").exclude(
-            codename="delete_article"
-        )
-    )
-    return user
+    return StaffFactory(username="editor", permissions=["add_article", "change_article", "view_article"])

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from tests.conftest import staff_login
 
 from .conftest import SEED_SLUG, make_article
 
@@ -25,7 +26,7 @@ NEW_ARTICLE = {
 
 
 def test_editor_adds_an_article_that_appears_in_the_list_the_feed_and_the_sitemap(client, editor):
-    client.force_login(editor)
+    staff_login(client, editor)
     response = client.post(reverse("admin:articles_article_add"), {**NEW_ARTICLE, "_save": "Save"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="iron-and-sleep")
@@ -42,14 +43,14 @@ def test_editor_adds_an_article_that_appears_in_the_list_the_feed_and_the_sitema
 
 
 def test_add_form_shows_english_and_spanish_fields_side_by_side(client, editor):
-    client.force_login(editor)
+    staff_login(client, editor)
     body = client.get(reverse("admin:articles_article_add")).content.decode()
     for english, spanish in [("title", "title_es"), ("summary", "summary_es"), ("body", "body_es")]:
         assert re.search(rf'<div class="form-row field-{english} field-{spanish}">', body), english
 
 
 def test_add_form_refuses_half_a_spanish_version(client, editor):
-    client.force_login(editor)
+    staff_login(client, editor)
     data = {**NEW_ARTICLE, "body_es": "", "_save": "Save"}
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
@@ -58,7 +59,7 @@ def test_add_form_refuses_half_a_spanish_version(client, editor):
 
 
 def test_add_form_refuses_a_summary_longer_than_a_meta_description(client, editor):
-    client.force_login(editor)
+    staff_login(client, editor)
     response = client.post(reverse("admin:articles_article_add"), {**NEW_ARTICLE, "summary": "x" * 161})
     assert response.status_code == 200
     assert not Article.objects.filter(slug="iron-and-sleep").exists()
@@ -66,7 +67,7 @@ def test_add_form_refuses_a_summary_longer_than_a_meta_description(client, edito
 
 def test_changelist_shows_status_dates_and_spanish_and_searches(client, editor):
     make_article(title="English only article")
-    client.force_login(editor)
+    staff_login(client, editor)
     url = reverse("admin:articles_article_changelist")
     body = client.get(url).content.decode()
     assert "The Link Between Iron Deficiency and Restless Leg Syndrome" in body
@@ -80,14 +81,14 @@ def test_changelist_shows_status_dates_and_spanish_and_searches(client, editor):
 
 def test_change_page_links_to_the_article_on_the_site(client, editor):
     article = Article.objects.get(slug=SEED_SLUG)
-    client.force_login(editor)
+    staff_login(client, editor)
     body = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "View on site" in body
 
 
 def test_editor_previews_a_draft_from_admin(client, editor):
     draft = make_article(status=Article.Status.DRAFT, title="Not yet")
-    client.force_login(editor)
+    staff_login(client, editor)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Draft preview" in response.content.decode()

@@ -1,16 +1,16 @@
 import datetime
 import html
-import json
 import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import translation
 from django.utils.html import strip_tags
 
 from articles.models import Article
 from clinic_site.models import Clinic
+from tests.factories import StaffFactory
+from tests.page import Page
 
 from .conftest import SEED_SLUG, make_article
 
@@ -46,18 +46,11 @@ def page_text(response):
 
 
 def ld_json(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
-    assert match, "no JSON-LD on the page"
-    return json.loads(match.group(1))
+    return Page(response).json_ld()
 
 
-def make_staff(django_user_model, *, can_view=True):
-    user = django_user_model.objects.create_user("staff", "staff@clinic.test", "a staff passphrase")
-    user.is_staff = True
-    user.save()
-    if can_view:
-        user.user_permissions.add(Permission.objects.get(codename="view_article"))
-    return user
+def make_staff(*, can_view=True):
+    return StaffFactory(username="staff", permissions=["view_article"] if can_view else [])
 
 
 class TestSeedArticle:
@@ -171,7 +164,7 @@ class TestArticleDetail:
 
     def test_staff_can_preview_a_draft_marked_as_such_and_not_indexed(self, client, django_user_model):
         draft = make_article(title="Work in progress", status=Article.Status.DRAFT)
-        client.force_login(make_staff(django_user_model))
+        client.force_login(make_staff())
         response = client.get(draft.get_absolute_url())
         assert response.status_code == 200
         body = response.content.decode()
@@ -182,7 +175,7 @@ class TestArticleDetail:
 
     def test_staff_without_permission_to_view_articles_get_404_for_a_draft(self, client, django_user_model):
         draft = make_article(status=Article.Status.DRAFT)
-        client.force_login(make_staff(django_user_model, can_view=False))
+        client.force_login(make_staff(can_view=False))
         assert client.get(draft.get_absolute_url()).status_code == 404
 
     def test_published_article_is_indexable_and_not_marked_as_a_preview(self, client):

@@ -2,24 +2,23 @@
 contacted, and see who did it in the request's history."""
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from appointments.models import Status
+from tests.factories import PASSWORD, StaffFactory
 
 from .request_form import REQUEST_PATH, request_a_callback
+from .staff_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture
 def front_desk_user():
-    user = User.objects.create_user("rosa.front", password=PASSWORD, is_staff=True)
     # The group and its permissions come from the appointments data migration.
-    user.groups.add(Group.objects.get(name="Front desk"))
+    user = StaffFactory(username="rosa.front", groups=["Front desk"])
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user
 
 
@@ -30,10 +29,7 @@ def test_front_desk_marks_a_request_contacted_and_sees_it_in_the_history(new_pag
     reference = request.display_reference
 
     page = new_page(viewport=viewport)
-    page.goto(f"/{settings.ADMIN_URL}")
-    page.get_by_label("Username").fill(front_desk_user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, front_desk_user.username, PASSWORD, front_desk_user.totpdevice_set.get())
     # The model's row on the admin index (the app's caption links to the app page instead).
     page.get_by_role("row").get_by_role("link", name="Appointment requests", exact=True).click()
 

@@ -4,18 +4,20 @@ import html
 
 import pytest
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import translation
 
-from clinic_site.admin import ClinicAdminSite
+from clinic_site.admin_site import ClinicAdminSite
 from clinic_site.models import Clinic
+from tests.conftest import staff_login
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("owner", password="a long staff passphrase"))
-    return client
+def staff_client(client, db):
+    return staff_login(client, StaffFactory(superuser=True))
 
 
 def body(response):
@@ -67,3 +69,10 @@ def test_the_names_are_translated():
         Clinic.objects.all().delete()
         assert admin.site.site_header == "Recepción"
         assert admin.site.index_title == "Administración del sitio"
+
+
+def test_editors_can_open_the_practices_details(staff_client):
+    # The site class lives apart from the registrations; beside them it lost the Clinic admin.
+    assert staff_client.get(reverse("admin:clinic_site_clinic_changelist")).status_code == 200
+    clinic = Clinic.objects.get()
+    assert staff_client.get(reverse("admin:clinic_site_clinic_change", args=[clinic.pk])).status_code == 200

@@ -20,7 +20,7 @@ def test_404_page_offers_the_phone_numbers(client):
     assert_shows_every_office_phone(response)
 
 
-@pytest.mark.urls("tests.clinic_site.urls_with_failure")
+@pytest.mark.urls("tests.urls_with_failures")
 def test_500_page_offers_the_phone_numbers_and_no_internals(client):
     client.raise_request_exception = False
     response = client.get("/failing-view/")

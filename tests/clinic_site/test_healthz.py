@@ -1,10 +1,8 @@
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.live import django_with_refused_database
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -13,25 +11,17 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_cannot_be_reached():
     # A real unreachable server: nothing listens on port 1, so the connection is refused.
-    script = (
-        "import django, json; django.setup();"
+    outcome = django_with_refused_database(
         "from django.test import Client;"
         "r = Client().get('/healthz');"
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/test",
+    assert outcome == {
+        "status": 503,
+        "body": {"status": "unavailable", "database": "unreachable", "cache": "unreachable"},
     }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome == {"status": 503, "body": {"status": "unavailable", "database": "unreachable"}}

@@ -6,12 +6,12 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
 from locations.models import Location, SpecialDate
+from tests.factories import StaffFactory
 from tests.live import free_port
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_each_visitor_gets_the_language_offer_for_their_own_browser(page_cache):
 
 def test_a_signed_in_visitor_always_gets_a_fresh_page(client, page_cache):
     client.get("/locations/")
-    staff = get_user_model().objects.create_user("editor", password="unused-password-1", is_staff=True)
+    staff = StaffFactory(username="editor")
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     change_phone_behind_the_caches_back("915-261-0000")
     assert "915-261-0000" in client.get("/locations/").content.decode()
@@ -124,3 +124,22 @@ def test_a_cache_outage_still_serves_the_pages(client, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     for path in CACHED_PAGES:
         assert client.get(path).status_code == 200
+
+
+# --- only the site's own origin is kept (security review, item 11) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "other_origin", [{"HTTP_HOST": "testserver:8081"}, {"secure": True}, {"HTTP_HOST": "TESTSERVER:9"}]
+)
+def test_another_port_or_scheme_is_served_fresh_and_never_shared(page_cache, other_origin):
+    # settings.ALLOWED_HOSTS allows the host on any port, as Django does.
+    odd = Client().get("/locations/", **other_origin)
+    assert odd.status_code == 200
+    plain = Client().get("/locations/")
+    links = re.findall(r'hreflang="[^"]+" href="([^"]+)"', plain.content.decode())
+    assert links and all(link.startswith("http://testserver/") for link in links), links
+    # Asked for on another origin again: still rendered afresh, never a stored copy.
+    change_phone_behind_the_caches_back("915-261-0000")
+    assert "915-261-0000" in Client().get("/locations/", **other_origin).content.decode()
+    assert "915-261-0000" not in Client().get("/locations/").content.decode()

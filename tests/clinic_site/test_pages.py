@@ -5,11 +5,9 @@ from django.urls import reverse
 
 from clinic_site.models import Clinic
 
+from tests.page import hreflang_links
+
 pytestmark = pytest.mark.django_db
-
-
-def hreflang_links(html):
-    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
 
 
 def test_home_page_introduces_the_clinic_and_offers_a_request(client):
@@ -26,13 +24,17 @@ def test_privacy_page_says_what_is_kept_and_for_how_long(client, settings):
     assert f"{settings.APPOINTMENT_RETENTION_DAYS} days after it is closed" in html
 
 
-def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client):
+def test_robots_txt_points_at_the_sitemap_and_never_names_the_admin(client, settings):
+    # A custom ADMIN_URL keeps the admin out of sight; robots.txt must not publish it. The admin's
+    # own pages tell crawlers to keep out (Django's robots meta tag).
+    assert '<meta name="robots" content="NONE,NOARCHIVE">' in client.get("/admin/login/").content.decode()
+    settings.ADMIN_URL = "staff-7f3k/"
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Disallow: /admin/" in body
+    assert "staff-7f3k" not in body and "admin" not in body
 
 
 def test_spanish_home_page_is_marked_spanish(client):

@@ -66,3 +66,31 @@ def test_production_settings_pass_the_deployment_checklist():
 def test_development_needs_no_configuration():
     result = python("manage.py", "check", env={"DEBUG": "1"})
     assert result.returncode == 0, result.stderr
+
+
+# --- behind a proxy (security review, item 2) ---------------------------------------------------
+
+BEHIND_PROXY_ENV = {**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "1"}
+
+
+def test_a_proxy_without_a_trusted_proxy_count_fails_the_deployment_checklist():
+    result = python("manage.py", "check", "--deploy", env=BEHIND_PROXY_ENV)
+    assert result.returncode != 0
+    assert "clinic_site.E001" in result.stderr and "TRUSTED_PROXY_COUNT" in result.stderr
+    # Only a deployment concern: development and the plain check are not held up by it.
+    assert python("manage.py", "check", env=BEHIND_PROXY_ENV).returncode == 0
+
+
+def test_a_proxy_with_its_count_passes_the_deployment_checklist():
+    env = {**BEHIND_PROXY_ENV, "TRUSTED_PROXY_COUNT": "1"}
+    result = python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_deployment_example_in_the_readme_sets_the_proxy_count():
+    readme = (ROOT / "README.md").read_text()
+    blocks = readme.split("```")[1::2]
+    examples = [block for block in blocks if "BEHIND_TLS_PROXY=1" in block]
+    assert examples, "the README shows how to deploy behind a proxy"
+    for block in examples:
+        assert "TRUSTED_PROXY_COUNT=" in block, block

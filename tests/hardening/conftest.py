@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from locations.hours import accepts_requests_on
 from locations.models import Location
+from tests.factories import form_data
 from tests.live import (
     GunicornServer,
     ThrowawayDatabase,
@@ -36,26 +37,21 @@ def next_request_day(office, days_ahead=1):
     raise AssertionError(f"{office} takes no requests in the next 60 days")
 
 
+# The plainest request: a phone number and nothing optional.
+PLAIN_REQUEST = {
+    "first_name": "Maria",
+    "last_name": "Lopez",
+    "phone": "915-261-7788",
+    "email": "",
+    "preferred_time": "any",
+    "message": "",
+    "callback_language": "en",
+}
+
+
 def valid_submission(office, day, **overrides):
-    """What a patient's browser posts for a request the form accepts."""
-    data = {
-        "first_name": "Maria",
-        "last_name": "Lopez",
-        "phone": "915-261-7788",
-        "email": "",
-        "location": str(office.pk),
-        "preferred_date": day.isoformat(),
-        "preferred_time": "any",
-        "patient_kind": "new",
-        "reason": "restless_legs",
-        "message": "",
-        "contact_method": "phone",
-        "callback_language": "en",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    """What a patient's browser posts for a request the form accepts, for `day`."""
+    return form_data(office, **{**PLAIN_REQUEST, "preferred_date": day, **overrides})
 
 
 @pytest.fixture
@@ -117,3 +113,18 @@ def start_gunicorn(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+def create_live_superuser(live_database, password, prefix="staff"):
+    """A staff member with every permission in the live server's database; returns the username."""
+    username = unique_name(prefix)
+    live_database.manage(
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        username,
+        "--email",
+        f"{prefix}@clinic.test",
+        env=production_env(DATABASE_URL=live_database.url(), DJANGO_SUPERUSER_PASSWORD=password),
+    )
+    return username

@@ -106,29 +106,6 @@ def assert_no_patient_data(text):
     assert not leaks, f"patient data in the logs: {sorted(set(leaks))}, e.g. {lines[:3]}"
 
 
-SMTP_SERVER = """
-import sys
-from aiosmtpd.controller import Controller
-
-class Handler:
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if sys.argv[2] == "refuse":
-            # As real servers do, the refusal quotes the address back.
-            return f"550 5.1.1 <{address}>: Recipient address rejected"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        return "250 Message accepted for delivery"
-
-controller = Controller(Handler(), hostname="127.0.0.1", port=int(sys.argv[1]))
-controller.start()
-print("ready", flush=True)
-sys.stdin.read()
-controller.stop()
-"""
-
-
 @pytest.fixture
 def smtp_settings(settings, smtp_port):
     settings.APPOINTMENT_RATE_LIMIT = "100000/h"
@@ -140,7 +117,8 @@ class SmtpServer:
 
     def __init__(self, port, mode="accept"):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SMTP_SERVER, str(port), mode],
+            [sys.executable, "-m", "tests.smtp", str(port), mode],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -155,7 +133,8 @@ class SmtpServer:
 
 
 @pytest.fixture
-def smtp_server(smtp_settings):
+def smtp_process(smtp_settings):
+    """`smtp_process()` / `smtp_process("refuse")`: a mail server that accepts / refuses mail."""
     servers = []
 
     def start(mode="accept"):
@@ -204,9 +183,9 @@ def test_submitting_and_failing_validation_log_no_patient_data(
 
 
 def test_sending_mail_logs_no_patient_data(
-    client, smtp_server, patient_submission, captured_logs, django_capture_on_commit_callbacks
+    client, smtp_process, patient_submission, captured_logs, django_capture_on_commit_callbacks
 ):
-    smtp_server()
+    smtp_process()
     assert submit(client, patient_submission, django_capture_on_commit_callbacks).status_code == 303
     stored = AppointmentRequest.objects.get()
     assert stored.staff_notified_at and stored.receipt_sent_at
@@ -214,7 +193,7 @@ def test_sending_mail_logs_no_patient_data(
 
 
 def test_mail_server_down_is_logged_without_patient_data(
-    client, smtp_server, patient_submission, captured_logs, django_capture_on_commit_callbacks
+    client, smtp_process, patient_submission, captured_logs, django_capture_on_commit_callbacks
 ):
     assert submit(client, patient_submission, django_capture_on_commit_callbacks).status_code == 303
     with pytest.raises(CommandError):
@@ -223,17 +202,17 @@ def test_mail_server_down_is_logged_without_patient_data(
     assert "e-mail not sent" in text, "the failure itself must be logged"
     assert_no_patient_data(text)
     # And once it is back, the retry goes out, still without patient data in the logs.
-    smtp_server()
+    smtp_process()
     call_command("send_pending_notifications")
     assert AppointmentRequest.objects.get().receipt_sent_at is not None
     assert_no_patient_data(captured_logs())
 
 
 def test_mail_server_refusing_the_address_is_logged_without_it(
-    client, smtp_server, patient_submission, captured_logs, django_capture_on_commit_callbacks
+    client, smtp_process, patient_submission, captured_logs, django_capture_on_commit_callbacks
 ):
     # The refusal quotes the patient's address back; the exception carrying it must not be logged.
-    smtp_server("refuse")
+    smtp_process("refuse")
     assert submit(client, patient_submission, django_capture_on_commit_callbacks).status_code == 303
     time.sleep(0.1)
     text = captured_logs()

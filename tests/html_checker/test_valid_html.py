@@ -18,7 +18,7 @@ from locations.models import Location
 from tests.appointments.conftest import NOW, form_data
 from tests.conftest import public_paths
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.i18n.urls_with_failures")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_with_failures")]
 
 VNU_JAR = Path(__file__).with_name("node_modules") / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 
 from locations.hours import format_time
 from locations.models import DayKind, Location, SpecialDate
-
-from .conftest import travel_to
+from tests.conftest import clinic_time, travel_to
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_times_of_day_follow_each_languages_style(time, spanish, english):
 
 
 def test_an_open_office_says_when_it_closes_in_spanish(client):
-    with travel_to(2026, 3, 9, 10):  # Monday morning
+    with travel_to(clinic_time(2026, 3, 9, 10)):  # Monday morning
         status = office_status(client, "/es/locations/medical-center-drive/")
         rows = hours_rows(client, "/es/locations/medical-center-drive/")
     assert status == "Abierto ahora, cierra a las 5:00 p. m."
@@ -56,21 +55,21 @@ def test_an_open_office_says_when_it_closes_in_spanish(client):
 
 
 def test_one_oclock_takes_the_singular_article(client):
-    with travel_to(2026, 3, 12, 9):  # Thursday morning: Dean Martin opens at 1:00 PM
+    with travel_to(clinic_time(2026, 3, 12, 9)):  # Thursday morning: Dean Martin opens at 1:00 PM
         assert office_status(client, "/es/locations/dean-martin/") == "Cerrado, abre hoy a la 1:00 p. m."
-    with travel_to(2026, 3, 7, 10):  # Saturday: the next open hours are Thursday's
+    with travel_to(clinic_time(2026, 3, 7, 10)):  # Saturday: the next open hours are Thursday's
         assert office_status(client, "/es/locations/dean-martin/") == "Cerrado, abre el jueves a la 1:00 p. m."
 
 
 def test_a_closed_office_says_when_it_opens_in_spanish(client):
-    with travel_to(2026, 3, 12, 18):  # Thursday evening
+    with travel_to(clinic_time(2026, 3, 12, 18)):  # Thursday evening
         assert office_status(client, "/es/locations/medical-center-drive/") == "Cerrado, abre mañana a las 8:00 a. m."
-    with travel_to(2026, 3, 13, 18):  # Friday evening
+    with travel_to(clinic_time(2026, 3, 13, 18)):  # Friday evening
         assert office_status(client, "/es/locations/medical-center-drive/") == "Cerrado, abre el lunes a las 8:00 a. m."
 
 
 def test_a_by_appointment_day_says_whom_to_call_in_spanish(client):
-    with travel_to(2026, 3, 11, 10):  # Wednesday at Dean Martin
+    with travel_to(clinic_time(2026, 3, 11, 10)):  # Wednesday at Dean Martin
         status = office_status(client, "/es/locations/dean-martin/")
         rows = hours_rows(client, "/es/locations/dean-martin/")
     assert status == "Hoy solo con cita: llame al 915-260-4633"
@@ -79,7 +78,7 @@ def test_a_by_appointment_day_says_whom_to_call_in_spanish(client):
 
 def test_an_opening_a_week_or_more_away_gives_the_date_in_spanish(client, dean_martin):
     SpecialDate.objects.create(location=dean_martin, date=datetime.date(2026, 11, 26), kind=DayKind.CLOSED)
-    with travel_to(2026, 11, 19, 17, 30):  # Thursday after closing; next Thursday is a holiday
+    with travel_to(clinic_time(2026, 11, 19, 17, 30)):  # Thursday after closing; next Thursday is a holiday
         html = client.get("/es/locations/dean-martin/").content.decode()
         status = office_status(client, "/es/locations/dean-martin/")
     assert status == "Cerrado, abre el jueves 3 de diciembre a la 1:00 p. m."
@@ -88,7 +87,7 @@ def test_an_opening_a_week_or_more_away_gives_the_date_in_spanish(client, dean_m
 
 
 def test_the_home_page_gives_todays_hours_in_spanish(client):
-    with travel_to(2026, 3, 12, 14):  # Thursday afternoon: both offices open
+    with travel_to(clinic_time(2026, 3, 12, 14)):  # Thursday afternoon: both offices open
         html = client.get("/es/").content.decode()
     assert "Hoy: 8:00 a. m. - 5:00 p. m." in html
     assert "Hoy: 1:00 p. m. - 5:00 p. m." in html

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.page import hreflang_links
+
 pytestmark = pytest.mark.django_db
 
 SEED_ARTICLE = "/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
@@ -15,10 +17,6 @@ PAIRS = [
     (SEED_ARTICLE, "/es" + SEED_ARTICLE),
     ("/appointments/request/", "/es/appointments/request/"),
 ]
-
-
-def hreflang_links(html):
-    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
 
 
 def switch_link(html, language):

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.conftest import public_paths
+from tests.page import visible_text
 
-from .visible_text import english_ui_strings, visible_text
+from .visible_text import english_ui_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -99,20 +100,20 @@ def test_an_unknown_spanish_address_gets_the_404_page_in_spanish(client):
     assert_spanish(response)
 
 
-@pytest.mark.urls("tests.i18n.urls_with_failures")
-def test_the_500_page_under_es_is_spanish(client):
+@pytest.mark.urls("tests.urls_with_failures")
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        ("/es/failing-view/", 500, "Algo salió mal de nuestro lado"),
+        ("/es/database-down/", 503, "El sitio web tiene problemas en este momento"),
+    ],
+    ids=["500", "503"],
+)
+def test_the_error_pages_under_es_are_spanish(client, path, status, says):
     client.raise_request_exception = False
-    response = client.get("/es/failing-view/")
-    assert response.status_code == 500
-    assert "Algo salió mal de nuestro lado" in response.content.decode()
-    assert_spanish(response)
-
-
-@pytest.mark.urls("tests.i18n.urls_with_failures")
-def test_the_503_page_under_es_is_spanish(client):
-    response = client.get("/es/database-down/")
-    assert response.status_code == 503
-    assert "El sitio web tiene problemas en este momento" in response.content.decode()
+    response = client.get(path)
+    assert response.status_code == status
+    assert says in response.content.decode()
     assert_spanish(response)
 
 

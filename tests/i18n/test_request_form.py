@@ -9,8 +9,10 @@ from django.utils import translation
 
 from appointments.models import AppointmentRequest
 from appointments.notifications import send_notifications
+from tests.conftest import clinic_time, travel_to
+from tests.factories import form_data, make_request
+from tests.page import label_texts
 
-from .conftest import travel_to
 from .visible_text import english_ui_strings
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +41,8 @@ SPANISH_CHOICES = ["Por la mañana", "Por la tarde", "A cualquier hora", "Pacien
 @pytest.fixture(autouse=True)
 def tuesday_morning():
     """Tuesday, December 1, 2026, 9:00 in El Paso: Thursday the 3rd is two days away."""
-    with travel_to(2026, 12, 1, 9):
+    with travel_to(clinic_time(2026, 12, 1, 9)):
         yield
-
-
-def label_texts(html):
-    return [
-        re.sub(r"<[^>]+>|\*", "", text).strip() for text in re.findall(r"<(?:label|legend)[^>]*>(.*?)</", html, re.S)
-    ]
 
 
 def error_summary(html):
@@ -54,25 +50,18 @@ def error_summary(html):
     return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
 
 
+SPANISH_PATIENT = {
+    "first_name": "Guadalupe",
+    "last_name": "Ornelas",
+    "phone": "+52 656 123 4567",
+    "email": "guadalupe.o@example.com",
+    "patient_kind": "returning",
+    "message": "",
+}
+
+
 def spanish_request(office, **overrides):
-    data = {
-        "first_name": "Guadalupe",
-        "last_name": "Ornelas",
-        "phone": "+52 656 123 4567",
-        "email": "guadalupe.o@example.com",
-        "location": str(office.pk),
-        "preferred_date": "2026-12-03",
-        "preferred_time": "afternoon",
-        "patient_kind": "returning",
-        "reason": "restless_legs",
-        "message": "",
-        "contact_method": "phone",
-        "callback_language": "es",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
+    return form_data(office, **{**SPANISH_PATIENT, **overrides})
 
 
 def test_the_spanish_form_asks_every_question_in_spanish(client):
@@ -105,7 +94,7 @@ def test_missing_answers_are_explained_in_spanish_beside_the_fields_and_at_the_t
     assert english_ui_strings(html) == []
 
 
-def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(client, medical_center_drive, dean_martin):
+def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(client, medical_center, dean_martin):
     html = client.post(
         FORM_URL, spanish_request(dean_martin, preferred_time="morning", phone="12", email="no-es-correo")
     ).content.decode()
@@ -120,11 +109,11 @@ def test_wrong_answers_are_explained_in_spanish_with_spanish_dates_and_times(cli
     ) in summary
     assert "Por favor, escriba un correo electrónico válido, por ejemplo, nombre@example.com." in summary
 
-    html = client.post(FORM_URL, spanish_request(medical_center_drive, preferred_date="2026-12-05")).content.decode()
+    html = client.post(FORM_URL, spanish_request(medical_center, preferred_date="2026-12-05")).content.decode()
     assert (
         "El consultorio Medical Center Drive está cerrado el sábado 5 de diciembre de 2026. Por favor, elija otro día."
     ) in error_summary(html)
-    html = client.post(FORM_URL, spanish_request(medical_center_drive, preferred_date="2027-06-01")).content.decode()
+    html = client.post(FORM_URL, spanish_request(medical_center, preferred_date="2027-06-01")).content.decode()
     assert (
         "Por favor, elija una fecha dentro de los próximos 90 días, a más tardar el lunes 1 de marzo de 2027."
     ) in error_summary(html)
@@ -173,20 +162,9 @@ def test_the_receipt_e_mail_of_a_spanish_request_is_spanish(client, dean_martin,
 
 def test_a_receipt_sent_later_is_in_the_patients_language_not_the_senders(dean_martin):
     # The retry command runs with no request and English active; the patient still reads Spanish.
-    stored = AppointmentRequest.objects.create(
-        first_name="Guadalupe",
-        last_name="Ornelas",
-        phone="+526561234567",
-        email="guadalupe.o@example.com",
-        location=dean_martin,
-        preferred_date="2026-12-03",
-        preferred_time="afternoon",
-        patient_kind="returning",
-        reason="restless_legs",
-        contact_method="email",
-        callback_language="es",
-        language="es",
-        consented_at="2026-12-01T16:00:00Z",
+    stored = make_request(
+        dean_martin,
+        **{**SPANISH_PATIENT, "phone": "+526561234567", "contact_method": "email", "language": "es"},
     )
     with translation.override("en"):
         send_notifications(stored.pk)

@@ -3,61 +3,21 @@
 A page's visible text is checked against the catalogue itself rather than a hand-made list of
 words: any English msgid of two words or more whose Spanish differs must not be readable on a
 Spanish page. Text inside an element marked `lang="en"` is English on purpose (an article that
-has no Spanish version yet, the "English" link of the language switch) and is left out.
+has no Spanish version yet, the "English" link of the language switch) and is left out
+(tests/page.py `visible_text`).
 """
 
 import functools
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 
+from tests.page import visible_text
+
 PO_FILE = Path(__file__).resolve().parents[2] / "locale" / "es" / "LC_MESSAGES" / "django.po"
-# Never read as text: code, styles, and data blocks such as JSON-LD.
-HIDDEN_ELEMENTS = {"script", "style", "template", "noscript"}
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-
-
-class _VisibleText(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack = []  # (tag, hides its content)
-        self.parts = []
-
-    @property
-    def hidden(self):
-        return any(hides for _tag, hides in self.stack)
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "meta" and attributes.get("name") == "description" and not self.hidden:
-            self.parts.append(attributes.get("content") or "")
-        if tag in VOID_ELEMENTS:
-            return
-        english = (attributes.get("lang") or "").lower().startswith("en")
-        self.stack.append((tag, tag in HIDDEN_ELEMENTS or english))
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                return
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def visible_text(html):
-    """The page's text as read: title, meta description and body, without tags, scripts,
-    styles or English-marked elements, whitespace collapsed."""
-    parser = _VisibleText()
-    parser.feed(html)
-    parser.close()
-    return " ".join(" ".join(parser.parts).split())
 
 
 def _phrases(message):

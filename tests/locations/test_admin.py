@@ -3,28 +3,14 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.forms import BooleanField
 from django.urls import reverse
 
-from locations.models import Location, SpecialDate, WeeklyHours
-
-from .conftest import clinic_time, travel_to
-from .page import Page
+from locations.models import SpecialDate, WeeklyHours
+from tests.conftest import clinic_time, travel_to
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = get_user_model().objects.create_superuser("editor", "editor@clinic.test", "a-long-test-password")
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def office():
-    return Location.objects.get(slug="medical-center-drive")
 
 
 def change_url(office):
@@ -65,85 +51,79 @@ def weekly_row_index(data, weekday):
     return next(key.split("-")[1] for key, value in data.items() if key.endswith("-weekday") and value == weekday)
 
 
-def test_change_form_shows_both_inlines_and_prepopulates_the_slug(editor_client, office):
-    response = editor_client.get(change_url(office))
+def test_change_form_shows_both_inlines_and_prepopulates_the_slug(editor_client, medical_center):
+    response = editor_client.get(change_url(medical_center))
     content = response.content.decode()
     assert "weekly_hours-TOTAL_FORMS" in content and "special_dates-TOTAL_FORMS" in content
     assert response.context["adminform"].prepopulated_fields[0]["field"].name == "slug"
 
 
-def test_unchanged_form_saves(editor_client, office):
-    response = editor_client.post(change_url(office), change_form_data(editor_client, office))
+def test_unchanged_form_saves(editor_client, medical_center):
+    response = editor_client.post(change_url(medical_center), change_form_data(editor_client, medical_center))
     assert response.status_code == 302
-    assert WeeklyHours.objects.filter(location=office).count() == 7
+    assert WeeklyHours.objects.filter(location=medical_center).count() == 7
 
 
-def test_closing_before_opening_is_refused(editor_client, office):
-    data = change_form_data(editor_client, office)
+def test_closing_before_opening_is_refused(editor_client, medical_center):
+    data = change_form_data(editor_client, medical_center)
     data[f"weekly_hours-{weekly_row_index(data, 0)}-closes"] = "07:00"
-    response = editor_client.post(change_url(office), data)
+    response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "Closing time must be after opening time." in response.content.decode()
-    assert WeeklyHours.objects.get(location=office, weekday=0).closes == datetime.time(17)
+    assert WeeklyHours.objects.get(location=medical_center, weekday=0).closes == datetime.time(17)
 
 
-def test_overlapping_intervals_on_one_day_are_refused(editor_client, office):
-    data = add_row(
-        change_form_data(editor_client, office), "weekly_hours", weekday="0", kind="open", opens="12:00", closes="18:00"
-    )
-    response = editor_client.post(change_url(office), data)
+def test_overlapping_intervals_on_one_day_are_refused(editor_client, medical_center):
+    data = change_form_data(editor_client, medical_center)
+    data = add_row(data, "weekly_hours", weekday="0", kind="open", opens="12:00", closes="18:00")
+    response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "Monday: the open hours 8:00 AM - 5:00 PM and 12:00 PM - 6:00 PM overlap." in response.content.decode()
-    assert WeeklyHours.objects.filter(location=office, weekday=0).count() == 1
+    assert WeeklyHours.objects.filter(location=medical_center, weekday=0).count() == 1
 
 
-def test_a_lunch_break_is_two_intervals_that_do_not_overlap(editor_client, office):
-    data = change_form_data(editor_client, office)
+def test_a_lunch_break_is_two_intervals_that_do_not_overlap(editor_client, medical_center):
+    data = change_form_data(editor_client, medical_center)
     data[f"weekly_hours-{weekly_row_index(data, 0)}-closes"] = "12:00"
     add_row(data, "weekly_hours", weekday="0", kind="open", opens="13:00", closes="17:00")
-    assert editor_client.post(change_url(office), data).status_code == 302
-    rows = WeeklyHours.objects.filter(location=office, weekday=0).order_by("opens")
+    assert editor_client.post(change_url(medical_center), data).status_code == 302
+    rows = WeeklyHours.objects.filter(location=medical_center, weekday=0).order_by("opens")
     assert [(row.opens.hour, row.closes.hour) for row in rows] == [(8, 12), (13, 17)]
 
 
 @pytest.mark.parametrize("kind", ["closed", "by_appointment"])
-def test_an_open_interval_on_a_closed_or_by_appointment_day_is_refused(editor_client, office, kind):
-    data = add_row(change_form_data(editor_client, office), "weekly_hours", weekday="0", kind=kind)
-    response = editor_client.post(change_url(office), data)
+def test_an_open_interval_on_a_closed_or_by_appointment_day_is_refused(editor_client, medical_center, kind):
+    data = add_row(change_form_data(editor_client, medical_center), "weekly_hours", weekday="0", kind=kind)
+    response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "Monday: a day is either open, by appointment only, or closed." in response.content.decode()
 
 
-def test_a_special_date_that_is_both_closed_and_open_is_refused(editor_client, office):
-    data = change_form_data(editor_client, office)
+def test_a_special_date_that_is_both_closed_and_open_is_refused(editor_client, medical_center):
+    data = change_form_data(editor_client, medical_center)
     add_row(data, "special_dates", date="2026-12-24", kind="closed", note="Closed for Christmas Eve")
     add_row(data, "special_dates", date="2026-12-24", kind="open", opens="08:00", closes="12:00")
-    response = editor_client.post(change_url(office), data)
+    response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "Thursday, December 24, 2026: a day is either open" in response.content.decode()
     assert not SpecialDate.objects.exists()
 
 
-def test_an_open_special_date_needs_its_times(editor_client, office):
-    data = add_row(change_form_data(editor_client, office), "special_dates", date="2026-12-24", kind="open")
-    response = editor_client.post(change_url(office), data)
+def test_an_open_special_date_needs_its_times(editor_client, medical_center):
+    data = add_row(change_form_data(editor_client, medical_center), "special_dates", date="2026-12-24", kind="open")
+    response = editor_client.post(change_url(medical_center), data)
     assert response.status_code == 200
     assert "An open day needs an opening and a closing time." in response.content.decode()
 
 
-def test_a_closure_added_in_admin_shows_on_the_office_page_at_once(editor_client, office):
+def test_a_closure_added_in_admin_shows_on_the_office_page_at_once(editor_client, medical_center):
     with travel_to(clinic_time(2026, 3, 9, 10)):  # Monday morning: open
-        before = Page(editor_client.get(office.get_absolute_url()))
+        before = Page(editor_client.get(medical_center.get_absolute_url()))
         assert before.one("main").texts("p", class_="office-status") == ["Open now, closes 5:00 PM"]
-        data = add_row(
-            change_form_data(editor_client, office),
-            "special_dates",
-            date="2026-03-09",
-            kind="closed",
-            note="Closed today for staff training",
-        )
-        assert editor_client.post(change_url(office), data).status_code == 302
-        after = Page(editor_client.get(office.get_absolute_url()))
+        data = change_form_data(editor_client, medical_center)
+        data = add_row(data, "special_dates", date="2026-03-09", kind="closed", note="Closed today for staff training")
+        assert editor_client.post(change_url(medical_center), data).status_code == 302
+        after = Page(editor_client.get(medical_center.get_absolute_url()))
     main = after.one("main")
     assert main.texts("p", class_="office-status") == ["Closed, opens tomorrow 8:00 AM"]
     assert main.one("tr", aria_current="date").text == "Monday (today) Closed Closed today for staff training"

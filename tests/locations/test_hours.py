@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from locations import hours
 from locations.models import DayKind, Location, SpecialDate, WeeklyHours
-
-from .conftest import clinic_time, travel_to
+from tests.conftest import clinic_time, travel_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("process_time_zone")]
 
@@ -44,11 +43,11 @@ def utc(year, month, day, hour, minute=0):
         (clinic_time(2026, 3, 15, 23, 59), "closed", "Closed, opens tomorrow 8:00 AM", clinic_time(2026, 3, 16, 8)),
     ],
 )
-def test_medical_center_drive_weekday_hours(medical_center_drive, moment, state, text, next_opening):
+def test_medical_center_drive_weekday_hours(medical_center, moment, state, text, next_opening):
     with travel_to(moment):
-        status = status_now(medical_center_drive)
+        status = status_now(medical_center)
         assert (status.state, status.text) == (state, text)
-        assert hours.next_opening(medical_center_drive, timezone.localtime()) == next_opening
+        assert hours.next_opening(medical_center, timezone.localtime()) == next_opening
 
 
 @pytest.mark.parametrize(
@@ -84,16 +83,16 @@ def test_dean_martin_next_opening_from_friday_is_thursday_afternoon(dean_martin)
         assert hours.next_opening(dean_martin, timezone.localtime()) == clinic_time(2026, 3, 19, 13)
 
 
-def test_next_opening_is_strictly_after_the_moment(medical_center_drive):
-    assert hours.next_opening(medical_center_drive, clinic_time(2026, 3, 9, 8)) == clinic_time(2026, 3, 10, 8)
-    assert hours.next_opening(medical_center_drive, clinic_time(2026, 3, 9, 7, 59)) == clinic_time(2026, 3, 9, 8)
+def test_next_opening_is_strictly_after_the_moment(medical_center):
+    assert hours.next_opening(medical_center, clinic_time(2026, 3, 9, 8)) == clinic_time(2026, 3, 10, 8)
+    assert hours.next_opening(medical_center, clinic_time(2026, 3, 9, 7, 59)) == clinic_time(2026, 3, 9, 8)
 
 
-def test_evening_in_el_paso_is_still_today_though_utc_is_tomorrow(medical_center_drive):
+def test_evening_in_el_paso_is_still_today_though_utc_is_tomorrow(medical_center):
     # 02:00 UTC on Tuesday is 8:00 PM on Monday in El Paso (and 11:00 AM Tuesday in Tokyo).
     with travel_to(utc(2026, 3, 10, 2)):
         assert timezone.localdate() == datetime.date(2026, 3, 9)
-        status = status_now(medical_center_drive)
+        status = status_now(medical_center)
     assert (status.state, status.text) == ("closed", "Closed, opens tomorrow 8:00 AM")
     assert status.next_opening == utc(2026, 3, 10, 14)
 
@@ -118,129 +117,124 @@ class TestDaylightSavingChanges:
         [utc(2026, 3, 8, 1), utc(2026, 3, 8, 8, 30), utc(2026, 3, 8, 9, 30), utc(2026, 3, 8, 20)],
         ids=["saturday-evening-mst", "sunday-1:30-mst", "sunday-3:30-mdt", "sunday-2pm-mdt"],
     )
-    def test_spring_forward_weekend_opens_monday_at_8_mountain_daylight_time(self, medical_center_drive, moment):
+    def test_spring_forward_weekend_opens_monday_at_8_mountain_daylight_time(self, medical_center, moment):
         with travel_to(moment):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert status.state == "closed"
         assert status.next_opening == utc(2026, 3, 9, 14)  # 8:00 AM MDT
         assert status.next_opening.hour == 8
 
-    def test_spring_forward_sunday_says_tomorrow(self, medical_center_drive):
+    def test_spring_forward_sunday_says_tomorrow(self, medical_center):
         with travel_to(utc(2026, 3, 8, 9, 30)):  # 3:30 AM MDT, an hour after 1:30 AM MST
-            assert status_now(medical_center_drive).text == "Closed, opens tomorrow 8:00 AM"
+            assert status_now(medical_center).text == "Closed, opens tomorrow 8:00 AM"
 
-    def test_monday_after_spring_forward_opens_at_8_local(self, medical_center_drive):
+    def test_monday_after_spring_forward_opens_at_8_local(self, medical_center):
         with travel_to(utc(2026, 3, 9, 13, 59)):
-            assert status_now(medical_center_drive).text == "Closed, opens today 8:00 AM"
+            assert status_now(medical_center).text == "Closed, opens today 8:00 AM"
         with travel_to(utc(2026, 3, 9, 14)):
-            assert status_now(medical_center_drive).text == "Open now, closes 5:00 PM"
+            assert status_now(medical_center).text == "Open now, closes 5:00 PM"
         with travel_to(utc(2026, 3, 9, 22, 59)):
-            assert status_now(medical_center_drive).state == "open"
+            assert status_now(medical_center).state == "open"
         with travel_to(utc(2026, 3, 9, 23)):
-            assert status_now(medical_center_drive).state == "closed"
+            assert status_now(medical_center).state == "closed"
 
-    def test_friday_before_fall_back_opens_monday_at_8_mountain_standard_time(self, medical_center_drive):
+    def test_friday_before_fall_back_opens_monday_at_8_mountain_standard_time(self, medical_center):
         with travel_to(clinic_time(2026, 10, 30, 18)):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert status.text == "Closed, opens Monday 8:00 AM"
         assert status.next_opening == utc(2026, 11, 2, 15)  # 8:00 AM MST
 
     @pytest.mark.parametrize(
         "moment", [utc(2026, 11, 1, 7, 30), utc(2026, 11, 1, 8, 30)], ids=["first-1:30-mdt", "second-1:30-mst"]
     )
-    def test_the_repeated_hour_on_fall_back_sunday(self, medical_center_drive, moment):
+    def test_the_repeated_hour_on_fall_back_sunday(self, medical_center, moment):
         with travel_to(moment):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert status.text == "Closed, opens tomorrow 8:00 AM"
         assert status.next_opening == utc(2026, 11, 2, 15)
 
-    def test_monday_after_fall_back_opens_at_8_local(self, medical_center_drive):
+    def test_monday_after_fall_back_opens_at_8_local(self, medical_center):
         with travel_to(utc(2026, 11, 2, 14, 59)):
-            assert status_now(medical_center_drive).text == "Closed, opens today 8:00 AM"
+            assert status_now(medical_center).text == "Closed, opens today 8:00 AM"
         with travel_to(utc(2026, 11, 2, 15)):
-            assert status_now(medical_center_drive).text == "Open now, closes 5:00 PM"
+            assert status_now(medical_center).text == "Open now, closes 5:00 PM"
         with travel_to(utc(2026, 11, 3, 0)):  # 5:00 PM MST
-            assert status_now(medical_center_drive).text == "Closed, opens tomorrow 8:00 AM"
+            assert status_now(medical_center).text == "Closed, opens tomorrow 8:00 AM"
+
+
+def special_opening(office, day, opens, closes):
+    """Open on `day` from `opens` to `closes` o'clock, whatever the week says."""
+    return SpecialDate.objects.create(
+        location=office, date=day, kind=DayKind.OPEN, opens=datetime.time(opens), closes=datetime.time(closes)
+    )
 
 
 class TestSpecialDates:
-    def test_closure_date_closes_an_open_weekday(self, medical_center_drive):
+    def test_closure_date_closes_an_open_weekday(self, medical_center):
         SpecialDate.objects.create(
-            location=medical_center_drive, date=datetime.date(2026, 3, 9), kind=DayKind.CLOSED, note="Staff training"
+            location=medical_center, date=datetime.date(2026, 3, 9), kind=DayKind.CLOSED, note="Staff training"
         )
         with travel_to(clinic_time(2026, 3, 9, 10)):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert (status.state, status.text) == ("closed", "Closed, opens tomorrow 8:00 AM")
         assert status.today.is_special and status.today.note == "Staff training"
 
-    def test_closure_on_monday_moves_the_weekend_opening_to_tuesday(self, medical_center_drive):
-        SpecialDate.objects.create(location=medical_center_drive, date=datetime.date(2026, 3, 16), kind=DayKind.CLOSED)
+    def test_closure_on_monday_moves_the_weekend_opening_to_tuesday(self, medical_center):
+        SpecialDate.objects.create(location=medical_center, date=datetime.date(2026, 3, 16), kind=DayKind.CLOSED)
         with travel_to(clinic_time(2026, 3, 13, 18)):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert status.text == "Closed, opens Tuesday 8:00 AM"
         assert status.next_opening == clinic_time(2026, 3, 17, 8)
 
-    def test_changed_hours_replace_the_weekly_hours(self, medical_center_drive):
-        SpecialDate.objects.create(
-            location=medical_center_drive,
-            date=datetime.date(2026, 3, 9),
-            kind=DayKind.OPEN,
-            opens=datetime.time(10),
-            closes=datetime.time(14),
-        )
+    def test_changed_hours_replace_the_weekly_hours(self, medical_center):
+        special_opening(medical_center, datetime.date(2026, 3, 9), 10, 14)
         with travel_to(clinic_time(2026, 3, 9, 9)):
-            assert status_now(medical_center_drive).text == "Closed, opens today 10:00 AM"
+            assert status_now(medical_center).text == "Closed, opens today 10:00 AM"
         with travel_to(clinic_time(2026, 3, 9, 13)):
-            assert status_now(medical_center_drive).text == "Open now, closes 2:00 PM"
+            assert status_now(medical_center).text == "Open now, closes 2:00 PM"
         with travel_to(clinic_time(2026, 3, 9, 14)):
-            assert status_now(medical_center_drive).text == "Closed, opens tomorrow 8:00 AM"
+            assert status_now(medical_center).text == "Closed, opens tomorrow 8:00 AM"
 
     def test_extra_opening_on_a_saturday(self, dean_martin):
-        SpecialDate.objects.create(
-            location=dean_martin,
-            date=datetime.date(2026, 3, 14),
-            kind=DayKind.OPEN,
-            opens=datetime.time(9),
-            closes=datetime.time(12),
-        )
+        special_opening(dean_martin, datetime.date(2026, 3, 14), 9, 12)
         with travel_to(clinic_time(2026, 3, 13, 18)):
             assert hours.next_opening(dean_martin, timezone.localtime()) == clinic_time(2026, 3, 14, 9)
             assert status_now(dean_martin).state == "by_appointment"
         with travel_to(clinic_time(2026, 3, 14, 8)):
             assert status_now(dean_martin).text == "Closed, opens today 9:00 AM"
 
-    def test_a_day_with_a_lunch_break_says_when_the_current_interval_closes(self, medical_center_drive):
+    def test_a_day_with_a_lunch_break_says_when_the_current_interval_closes(self, medical_center):
         day = datetime.date(2026, 3, 9)
         for opens, closes in [(8, 12), (13, 17)]:
             SpecialDate.objects.create(
-                location=medical_center_drive, date=day, opens=datetime.time(opens), closes=datetime.time(closes)
+                location=medical_center, date=day, opens=datetime.time(opens), closes=datetime.time(closes)
             )
         with travel_to(clinic_time(2026, 3, 9, 11)):
-            assert status_now(medical_center_drive).text == "Open now, closes 12:00 PM"
+            assert status_now(medical_center).text == "Open now, closes 12:00 PM"
         with travel_to(clinic_time(2026, 3, 9, 12, 30)):
-            assert status_now(medical_center_drive).text == "Closed, opens today 1:00 PM"
-            office = Location.objects.for_display().get(pk=medical_center_drive.pk)
+            assert status_now(medical_center).text == "Closed, opens today 1:00 PM"
+            office = Location.objects.for_display().get(pk=medical_center.pk)
         assert hours.hours_on(office, day).intervals == (
             (datetime.time(8), datetime.time(12)),
             (datetime.time(13), datetime.time(17)),
         )
 
-    def test_long_closure_beyond_the_lookahead_has_no_next_opening(self, medical_center_drive):
+    def test_long_closure_beyond_the_lookahead_has_no_next_opening(self, medical_center):
         start = datetime.date(2026, 3, 9)
         SpecialDate.objects.bulk_create(
-            SpecialDate(location=medical_center_drive, date=start + datetime.timedelta(days=n), kind=DayKind.CLOSED)
+            SpecialDate(location=medical_center, date=start + datetime.timedelta(days=n), kind=DayKind.CLOSED)
             for n in range(hours.LOOKAHEAD_DAYS + 2)
         )
         with travel_to(clinic_time(2026, 3, 9, 10)):
-            status = status_now(medical_center_drive)
+            status = status_now(medical_center)
         assert (status.state, status.text, status.next_opening) == ("closed", "Closed", None)
 
 
 class TestHoursOn:
-    def test_seed_week_at_both_offices(self, medical_center_drive, dean_martin):
+    def test_seed_week_at_both_offices(self, medical_center, dean_martin):
         monday = datetime.date(2026, 3, 9)
         week = [monday + datetime.timedelta(days=n) for n in range(7)]
-        assert [hours.hours_on(medical_center_drive, day).text for day in week] == ["8:00 AM - 5:00 PM"] * 5 + [
+        assert [hours.hours_on(medical_center, day).text for day in week] == ["8:00 AM - 5:00 PM"] * 5 + [
             "Closed",
             "Closed",
         ]
@@ -257,18 +251,18 @@ class TestHoursOn:
             (datetime.time(13), datetime.time(17)),
         )
 
-    def test_a_day_with_no_row_is_closed(self, medical_center_drive):
-        WeeklyHours.objects.filter(location=medical_center_drive, weekday=0).delete()
-        day = hours.hours_on(medical_center_drive, datetime.date(2026, 3, 9))
+    def test_a_day_with_no_row_is_closed(self, medical_center):
+        WeeklyHours.objects.filter(location=medical_center, weekday=0).delete()
+        day = hours.hours_on(medical_center, datetime.date(2026, 3, 9))
         assert (day.kind, day.intervals, day.is_closed) == ("closed", (), True)
 
-    def test_contradictory_rows_take_the_most_cautious_kind(self, medical_center_drive):
-        WeeklyHours.objects.create(location=medical_center_drive, weekday=0, kind=DayKind.BY_APPOINTMENT)
-        assert hours.hours_on(medical_center_drive, datetime.date(2026, 3, 9)).is_by_appointment
+    def test_contradictory_rows_take_the_most_cautious_kind(self, medical_center):
+        WeeklyHours.objects.create(location=medical_center, weekday=0, kind=DayKind.BY_APPOINTMENT)
+        assert hours.hours_on(medical_center, datetime.date(2026, 3, 9)).is_by_appointment
 
-    def test_prefetched_office_answers_without_queries(self, medical_center_drive, django_assert_num_queries):
+    def test_prefetched_office_answers_without_queries(self, medical_center, django_assert_num_queries):
         with travel_to(clinic_time(2026, 3, 9, 10)):
-            office = Location.objects.for_display().get(pk=medical_center_drive.pk)
+            office = Location.objects.for_display().get(pk=medical_center.pk)
             with django_assert_num_queries(0):
                 hours.status_at(office, timezone.localtime())
                 hours.week_hours(office, timezone.localdate())
@@ -296,10 +290,10 @@ class TestAcceptsRequestsOn:
     def test_open_and_by_appointment_days_take_requests(self, slug, day, accepts):
         assert hours.accepts_requests_on(Location.objects.get(slug=slug), day) is accepts
 
-    def test_closure_date_takes_no_requests(self, medical_center_drive):
-        SpecialDate.objects.create(location=medical_center_drive, date=datetime.date(2026, 3, 9), kind=DayKind.CLOSED)
-        assert hours.accepts_requests_on(medical_center_drive, datetime.date(2026, 3, 9)) is False
-        assert hours.accepts_requests_on(medical_center_drive, datetime.date(2026, 3, 10)) is True
+    def test_closure_date_takes_no_requests(self, medical_center):
+        SpecialDate.objects.create(location=medical_center, date=datetime.date(2026, 3, 9), kind=DayKind.CLOSED)
+        assert hours.accepts_requests_on(medical_center, datetime.date(2026, 3, 9)) is False
+        assert hours.accepts_requests_on(medical_center, datetime.date(2026, 3, 10)) is True
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,8 @@ import datetime
 import pytest
 
 from locations.models import DayKind, Location, SpecialDate
-
-from .conftest import clinic_time, travel_to
-from .page import Page
+from tests.conftest import clinic_time, travel_to
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from locations.models import DayKind, Location, SpecialDate
-
-from .conftest import clinic_time, travel_to
-from .page import Page
+from tests.conftest import clinic_time, travel_to
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
 

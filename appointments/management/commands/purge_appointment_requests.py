@@ -19,5 +19,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{expired.count()} request(s) closed more than {days} days ago would be deleted.")
             return
-        deleted, _by_model = expired.delete()
+        # delete() counts every row it removes; the report counts requests, as the dry run does.
+        _total, by_model = expired.delete()
+        deleted = by_model.get(AppointmentRequest._meta.label, 0)
         self.stdout.write(f"Deleted {deleted} request(s) closed more than {days} days ago.")

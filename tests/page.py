@@ -1,12 +1,21 @@
-"""Reading rendered pages the way a patient (or a screen reader) does: by element and text."""
+"""Reading rendered pages the way a patient (or a screen reader) does: by element and text.
+
+The one HTML reader of the tests: `Page(response)` (or `Page(html)`) is the document as a tree
+built by the standard library's parser; `visible_text`, `hreflang_links` and `label_texts` read
+it. Where a test only needs to find a piece of markup, Django's `assertContains(..., html=True)`
+/ `assertInHTML` do it without this module.
+"""
 
 import json
 from html.parser import HTMLParser
 
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+from django.utils.html import VOID_ELEMENTS
+
 # Elements that start a new line of text when read; the others run on (a, strong, span, ...).
 BLOCK_ELEMENTS = {"address", "article", "br", "caption", "div", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
                   "header", "li", "main", "nav", "p", "section", "table", "td", "th", "tr", "ul"}  # fmt: skip
+# Never read as text: code, styles, and data blocks such as JSON-LD.
+HIDDEN_ELEMENTS = {"script", "style", "template", "noscript"}
 
 
 class Element:
@@ -23,10 +32,11 @@ class Element:
                 yield from child.descendants()
 
     def all(self, name, **attributes):
-        """Every element called `name` below this one whose attributes include `attributes`
-        (class_ matches one of the classes; underscores stand for dashes)."""
+        """Every element called `name` (or any of a set of names) below this one whose attributes
+        include `attributes` (class_ matches one of the classes; underscores stand for dashes)."""
+        names = {name} if isinstance(name, str) else set(name)
         wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attributes.items()}
-        return [element for element in self.descendants() if element.name == name and element._has(wanted)]
+        return [element for element in self.descendants() if element.name in names and element._has(wanted)]
 
     def one(self, name, **attributes):
         (element,) = self.all(name, **attributes)
@@ -53,14 +63,24 @@ class Element:
                 return False
         return True
 
+    def _visible_parts(self):
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            elif child.name == "meta" and child.get("name") == "description":
+                yield child.get("content") or ""
+            elif child.name not in HIDDEN_ELEMENTS and not (child.get("lang") or "").lower().startswith("en"):
+                yield from child._visible_parts()
+
 
 class Page(Element):
-    """A whole response, parsed."""
+    """A whole response (or a string of HTML), parsed."""
 
-    def __init__(self, response):
+    def __init__(self, response_or_html):
         super().__init__("#document", {})
+        html = getattr(response_or_html, "content", response_or_html)
         builder = _TreeBuilder(self)
-        builder.feed(response.content.decode())
+        builder.feed(html.decode() if isinstance(html, bytes) else html)
         builder.close()
 
     def json_ld(self):
@@ -90,3 +110,20 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data):
         self.current.children.append(data)
+
+
+def visible_text(response_or_html):
+    """The page's text as read: title, meta description and body, without tags, scripts,
+    styles or elements marked `lang="en"` (English on purpose), whitespace collapsed."""
+    return " ".join(" ".join(Page(response_or_html)._visible_parts()).split())
+
+
+def hreflang_links(response_or_html):
+    """The page's language alternates: {hreflang: href}."""
+    links = Page(response_or_html).all("link", rel="alternate")
+    return {link.get("hreflang"): link.get("href") for link in links if link.get("hreflang")}
+
+
+def label_texts(response_or_html):
+    """Every form label and fieldset legend as read, without the required-field asterisk."""
+    return [" ".join(text.replace("*", "").split()) for text in Page(response_or_html).texts({"label", "legend"})]

@@ -1,0 +1,402 @@
+"""The front desk's reports: intake, time to first contact and outcomes, as aggregate figures.
+
+Nothing here reads a patient's answers or identifies a patient: every figure is a count or a
+percentile over many requests, so opening the reports is not an access to patient data and
+leaves no access record. The figures come from a fixed number of aggregate queries,
+whatever the range or the number of requests: counts grouped by week and office in the
+database, and percentiles of the stored business-time wait (`business_seconds_to_contact`)
+with PostgreSQL's percentile_cont; SQLite has no percentile, so there the waits alone are
+fetched and the percentiles taken in Python.
+
+Weeks run Monday to Sunday on the clinic's clock; a request counts in the week it was received,
+and so does its wait and its outcome.
+"""
+
+import csv
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Aggregate, Count, DateField, FloatField, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from locations.models import Location
+
+from . import charts
+from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientKind, Reason, Status
+
+PRESET_WEEKS = (4, 12, 52)
+DEFAULT_WEEKS = 12
+# Longer ranges make charts of unreadable slivers; the CSV of two years is still small.
+MAX_RANGE_DAYS = 2 * 366
+HOUR = 3600
+
+# The call-back time told to patients (appointments/includes/callback_time.txt).
+CALLBACK_MIN_CONTACTED = 20
+CALLBACK_WINDOW = datetime.timedelta(days=30)
+CALLBACK_CACHE_KEY = "appointments:typical-callback-hours"
+CALLBACK_CACHE_SECONDS = 3600
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation between the nearest values)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, fraction, expression, **extra):
+        # A constant of ours, never user input; float() keeps it a plain number in the SQL.
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(sorted_values, fraction):
+    """What percentile_cont gives, for the databases that lack it; None for no values."""
+    if not sorted_values:
+        return None
+    position = fraction * (len(sorted_values) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(sorted_values) - 1)
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (position - lower)
+
+
+def has_percentile_cont():
+    return connection.vendor == "postgresql"
+
+
+def week_start(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def clinic_midnight(day):
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=timezone.get_default_timezone())
+
+
+# --- the range ----------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """The range (a preset number of weeks, or two dates) and the office. All optional: the
+    default is the last 12 weeks, this one included, at every office."""
+
+    weeks = forms.TypedChoiceField(
+        label="Weeks", choices=[(n, f"Last {n} weeks") for n in PRESET_WEEKS], coerce=int, required=False
+    )
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    office = forms.ModelChoiceField(
+        label="Office", queryset=Location.objects.order_by("display_order", "name"), required=False,
+        empty_label="All offices",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if bool(start) != bool(end):
+            raise forms.ValidationError("Give both dates of a custom range, or neither.")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The start date must be on or before the end date.")
+            if (end - start).days > MAX_RANGE_DAYS:
+                raise forms.ValidationError("Choose a range of at most two years.")
+        else:
+            weeks = data.get("weeks") or DEFAULT_WEEKS
+            data["end"] = timezone.localdate()
+            data["start"] = week_start(data["end"]) - datetime.timedelta(weeks=weeks - 1)
+        return data
+
+
+# --- the figures --------------------------------------------------------------------------
+
+
+class InHours:
+    """The waits in business hours, one decimal, as the page and CSV show them."""
+
+    @property
+    def median_hours(self):
+        return hours(self.median_seconds)
+
+    @property
+    def p90_hours(self):
+        return hours(self.p90_seconds)
+
+
+@dataclass
+class Week(InHours):
+    start: datetime.date
+    by_office: list  # received, one count per office in Report.offices order
+    contacted: int = 0
+    within_business_day: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+
+    @property
+    def received(self):
+        return sum(self.by_office)
+
+    @property
+    def label(self):
+        return date_format(self.start, "M j, Y")
+
+
+@dataclass
+class Report(InHours):
+    start: datetime.date
+    end: datetime.date
+    offices: list
+    weeks: list
+    received: int = 0
+    contacted: int = 0
+    within_business_day: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+    outcomes: list = field(default_factory=list)  # (label, count)
+    breakdowns: list = field(default_factory=list)  # (title, [(label, count)])
+
+    @property
+    def within_business_day_share(self):
+        return share(self.within_business_day, self.contacted)
+
+    @property
+    def received_by_office(self):
+        return [sum(week.by_office[index] for week in self.weeks) for index in range(len(self.offices))]
+
+
+def share(part, whole):
+    """A percentage with one decimal, or None when there is nothing to share."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def hours(seconds):
+    return None if seconds is None else round(seconds / HOUR, 1)
+
+
+def build_report(start, end, office=None):
+    """The figures for requests received from `start` to `end` (clinic dates, both included),
+    at one office or all: four queries on PostgreSQL, three on SQLite, whatever the range."""
+    offices = [office] if office else list(Location.objects.order_by("display_order", "name"))
+    received = AppointmentRequest.objects.filter(
+        created_at__gte=clinic_midnight(start), created_at__lt=clinic_midnight(end + datetime.timedelta(days=1))
+    )
+    if office:
+        received = received.filter(location=office)
+    received = received.order_by()
+    week = TruncWeek("created_at", tzinfo=timezone.get_default_timezone(), output_field=DateField())
+
+    weeks = {}
+    monday = week_start(start)
+    while monday <= end:
+        weeks[monday] = Week(start=monday, by_office=[0] * len(offices))
+        monday += datetime.timedelta(weeks=1)
+    column = {office.pk: index for index, office in enumerate(offices)}
+    for row in received.values("location_id", week=week).annotate(count=Count("pk")):
+        if row["location_id"] in column:
+            weeks[row["week"]].by_office[column[row["location_id"]]] = row["count"]
+
+    report = Report(start=start, end=end, offices=offices, weeks=list(weeks.values()))
+    _add_waits(report, weeks, received.filter(business_seconds_to_contact__isnull=False), week)
+    _add_counts(report, received)
+    return report
+
+
+def _add_waits(report, weeks, contacted, week):
+    within = Count("pk", filter=Q(contacted_within_business_day=True))
+    if has_percentile_cont():
+        median = PercentileCont(0.5, "business_seconds_to_contact")
+        p90 = PercentileCont(0.9, "business_seconds_to_contact")
+        for row in contacted.values(week=week).annotate(n=Count("pk"), within=within, median=median, p90=p90):
+            _set_waits(weeks[row["week"]], row["n"], row["within"], row["median"], row["p90"])
+        total = contacted.aggregate(n=Count("pk"), within=within, median=median, p90=p90)
+        _set_waits(report, total["n"], total["within"], total["median"], total["p90"])
+        return
+    by_week = {}
+    for day, seconds, on_time in contacted.values_list(
+        week, "business_seconds_to_contact", "contacted_within_business_day"
+    ):
+        by_week.setdefault(day, []).append((seconds, on_time))
+    everything = []
+    for day, rows in by_week.items():
+        everything += rows
+        _set_waits(weeks[day], *_wait_figures(rows))
+    _set_waits(report, *_wait_figures(everything))
+
+
+def _wait_figures(rows):
+    seconds = sorted(seconds for seconds, _on_time in rows)
+    return (
+        len(rows),
+        sum(1 for _seconds, on_time in rows if on_time),
+        percentile(seconds, 0.5),
+        percentile(seconds, 0.9),
+    )
+
+
+def _set_waits(target, contacted, within, median, p90):
+    target.contacted, target.within_business_day = contacted, within
+    target.median_seconds, target.p90_seconds = median, p90
+
+
+# What each breakdown groups by: (title, field, choices).
+BREAKDOWNS = [
+    ("Reason for visit", "reason", Reason.choices),
+    ("New or returning patient", "patient_kind", PatientKind.choices),
+    ("Call-back language", "callback_language", LANGUAGE_CHOICES),
+    ("Site language", "language", LANGUAGE_CHOICES),
+]
+OPEN_STATUSES = [Status.NEW, Status.CONTACTED]
+
+
+def _add_counts(report, received):
+    """Outcomes and breakdowns: conditional counts over the range, in one query."""
+    counts = {
+        "received": Count("pk"),
+        "scheduled": Count("pk", filter=Q(status=Status.SCHEDULED)),
+        "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+    }
+    for value, _label in ClosingReason.choices:
+        counts[f"closed_{value}"] = Count("pk", filter=Q(status=Status.CLOSED, closing_reason=value))
+    for _title, name, choices in BREAKDOWNS:
+        for value, _label in choices:
+            counts[f"{name}_{value}"] = Count("pk", filter=Q(**{name: value}))
+    figures = received.aggregate(**counts)
+    report.received = figures["received"]
+    report.outcomes = [
+        ("Scheduled", figures["scheduled"]),
+        *((f"Closed: {label}", figures[f"closed_{value}"]) for value, label in ClosingReason.choices),
+        ("Still open (new or contacted)", figures["open"]),
+        # The patient cannot cancel a request yet: this reads 0 until that lands.
+        ("Cancelled by the patient", 0),
+    ]
+    report.breakdowns = [
+        (title, [(str(label), figures[f"{name}_{value}"]) for value, label in choices])
+        for title, name, choices in BREAKDOWNS
+    ]
+
+
+# --- the CSV ------------------------------------------------------------------------------
+
+CSV_HEADER = ["Figure", "Week starting", "Group", "Value"]
+
+
+def csv_rows(report):
+    """The report's figures, one a row: aggregated numbers only, never a patient's data."""
+    whole = f"{report.start.isoformat()} to {report.end.isoformat()}"
+    for week in report.weeks:
+        for office, count in zip(report.offices, week.by_office, strict=True):
+            yield ["Requests received", week.start.isoformat(), office.name, count]
+    for week in report.weeks:
+        day = week.start.isoformat()
+        yield ["Requests received", day, "All offices shown", week.received]
+        yield ["First contacted", day, "", week.contacted]
+        yield ["Contacted within one business day", day, "", week.within_business_day]
+        yield ["Median business hours to first contact", day, "", _blank(week.median_hours)]
+        yield ["90th percentile business hours to first contact", day, "", _blank(week.p90_hours)]
+    yield ["Requests received", whole, "All offices shown", report.received]
+    yield ["First contacted", whole, "", report.contacted]
+    yield ["Contacted within one business day", whole, "", report.within_business_day]
+    yield ["Share contacted within one business day (%)", whole, "", _blank(report.within_business_day_share)]
+    yield ["Median business hours to first contact", whole, "", _blank(report.median_hours)]
+    yield ["90th percentile business hours to first contact", whole, "", _blank(report.p90_hours)]
+    for label, count in report.outcomes:
+        yield ["Outcome", whole, label, count]
+    for title, rows in report.breakdowns:
+        for label, count in rows:
+            yield [title, whole, label, count]
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def write_csv(report, response, safe):
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for row in csv_rows(report):
+        writer.writerow(safe(value) for value in row)
+
+
+# --- the call-back time told to patients ----------------------------------------------------
+
+
+def typical_callback_hours():
+    """The median wait for a first contact over the last 30 days, in business hours rounded up,
+    or None while fewer than 20 requests were contacted then. Cached for an hour, so patients'
+    pages never aggregate the raw rows."""
+    cached = cache.get(CALLBACK_CACHE_KEY)
+    if cached is None:
+        cached = {"hours": _typical_callback_hours()}
+        cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
+    return cached["hours"]
+
+
+def _typical_callback_hours():
+    recent = AppointmentRequest.objects.filter(
+        first_contacted_at__gte=timezone.now() - CALLBACK_WINDOW, business_seconds_to_contact__isnull=False
+    ).order_by()
+    if has_percentile_cont():
+        figures = recent.aggregate(n=Count("pk"), median=PercentileCont(0.5, "business_seconds_to_contact"))
+        contacted, median = figures["n"], figures["median"]
+    else:
+        waits = sorted(recent.values_list("business_seconds_to_contact", flat=True))
+        contacted, median = len(waits), percentile(waits, 0.5)
+    if contacted < CALLBACK_MIN_CONTACTED:
+        return None
+    # "Within 0 business hours" promises the impossible: a contact takes at least an hour to say.
+    return max(1, math.ceil(median / HOUR))
+
+
+# --- the page's charts --------------------------------------------------------------------
+
+
+def report_charts(report):
+    """The two charts, each an inline SVG with its title and a text summary of what it shows."""
+    labels = [date_format(week.start, "M j") for week in report.weeks]
+    range_text = f"{date_format(report.start, 'M j, Y')} to {date_format(report.end, 'M j, Y')}"
+    per_office = ", ".join(
+        f"{office.name} {count}" for office, count in zip(report.offices, report.received_by_office, strict=True)
+    )
+    intake_summary = f"{report.received} requests received from {range_text} ({per_office})."
+    busiest = max(report.weeks, key=lambda week: week.received, default=None)
+    if busiest and busiest.received:
+        intake_summary += f" Busiest week: the week of {busiest.label}, with {busiest.received}."
+    if report.contacted:
+        wait_summary = (
+            f"{report.contacted} of these requests were contacted. Median wait {report.median_hours} "
+            f"business hours, 90th percentile {report.p90_hours} business hours; "
+            f"{report.within_business_day_share}% contacted within one business day."
+        )
+    else:
+        wait_summary = "No request received in this range has been contacted yet."
+    return {
+        "intake": charts.stacked_bars(
+            "intake-chart",
+            "Requests received per week, by office",
+            intake_summary,
+            "Requests",
+            labels,
+            [
+                (office.name, [week.by_office[index] for week in report.weeks])
+                for index, office in enumerate(report.offices)
+            ],
+        ),
+        "intake_summary": intake_summary,
+        "wait": charts.lines(
+            "wait-chart",
+            "Business hours to first contact, per week received: median and 90th percentile",
+            wait_summary,
+            "Business hours",
+            labels,
+            [
+                ("Median", [week.median_hours for week in report.weeks]),
+                ("90th percentile", [week.p90_hours for week in report.weeks]),
+            ],
+        ),
+        "wait_summary": wait_summary,
+    }

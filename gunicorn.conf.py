@@ -1,0 +1,19 @@
+"""gunicorn's settings for this site; gunicorn reads ./gunicorn.conf.py by default, and
+`make serve` and the tests name it explicitly. Command-line options still override it.
+
+Read by gunicorn, not Django: only the standard library here.
+"""
+
+import os
+
+# The access log on stdout, one line a request, without the query string and without the
+# Referer: admin searches (?q=) and `_changelist_filters` carry patients' names, phones and
+# e-mails, and the Referer repeats them. %(U)s is the path alone.
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+# Whose X-Forwarded-Proto (and other forwarding headers) gunicorn believes. gunicorn's own default
+# trusts every local process, so a request sent straight to the server could claim to be HTTPS.
+# Trust nobody unless told: set FORWARDED_ALLOW_IPS to the proxy's address (e.g. 127.0.0.1 when
+# the TLS proxy runs on this machine). Django's BEHIND_TLS_PROXY is the other half (README).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

@@ -1,0 +1,230 @@
+"""The second step of every staff sign-in: a code from an authenticator app (django-otp's TOTP
+device) or a single-use backup code (its static device).
+
+Django's admin login checks the password; the admin site (SecondFactorAdminSite) then refuses
+every page until this step has verified a device, and sends the user here. A staff member
+without a device sets one up first. Wrong codes count toward django-axes' lockout for the
+account and address exactly as wrong passwords do, so the code cannot be guessed either.
+"""
+
+import base64
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from axes.utils import reset as reset_axes
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .audit import Action, address_of, record
+
+BACKUP_CODES = 10
+
+
+def required():
+    return settings.STAFF_SECOND_FACTOR
+
+
+def passed(request):
+    """The session has passed the second step, or the practice switched it off."""
+    return not required() or request.user.is_verified()
+
+
+def forget_failures(request, user):
+    """The whole sign-in succeeded: django-axes forgets this account's failures from this address."""
+    reset_axes(ip=address_of(request), username=user.get_username())
+
+
+def credentials_of(user):
+    from .signals import CODE_FAILURE
+
+    return {"username": user.get_username(), CODE_FAILURE: True}
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The 6 digits your authenticator app shows now, or one of your backup codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class SetUpForm(CodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6 digits your authenticator app shows for this account now."
+
+
+def grouped(secret):
+    """Easier to type from the screen: "ABCD EFGH ...". Apps accept it with or without spaces."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_svg(device):
+    # Drawn on the server as inline SVG: no script, no image from elsewhere, nothing for the CSP
+    # to refuse; black on a white quiet zone so it scans in the admin's dark theme too.
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", svgclass="qr-code", title="QR code for your authenticator app"
+    )
+
+
+class SecondFactorAdminSite(admin.AdminSite):
+    """An admin site no page of which shows anything before the second factor (django-otp's
+    OTPAdminSite does the same with a one-page login, which cannot enrol a newcomer)."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and passed(request)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if user.is_active and user.is_staff and not passed(request):
+            return self._to_step(request, "second_factor")
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("second-factor/", self.second_factor, name="second_factor"),
+            path("second-factor/set-up/", self.second_factor_setup, name="second_factor_setup"),
+            path("stay-signed-in/", self.admin_view(self.stay_signed_in), name="stay_signed_in"),
+            *super().get_urls(),
+        ]
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _next(self, request):
+        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+        safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+        return target if safe and target else reverse("admin:index", current_app=self.name)
+
+    def _to_step(self, request, step):
+        url = reverse(f"admin:{step}", current_app=self.name)
+        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+        if target:
+            url += "?" + urlencode({REDIRECT_FIELD_NAME: target})
+        return redirect(url)
+
+    def _page(self, request, template, title, **context):
+        context = {**self.each_context(request), "title": title, "next": self._next(request), **context}
+        return TemplateResponse(request, template, context)
+
+    def _signed_in(self, request, device, action, detail):
+        otp_login(request, device)
+        # A new session key now that it carries more trust (session fixation).
+        request.session.cycle_key()
+        forget_failures(request, request.user)
+        record(request, action, detail=detail)
+
+    def _waiting_for_code(self, request):
+        """None when this session may use the code step, else where it should go instead."""
+        user = request.user
+        if request.method == "POST" and "sign_out" in request.POST:
+            logout(request)
+            return redirect(reverse("admin:login", current_app=self.name))
+        if not (user.is_active and user.is_staff):
+            return redirect(reverse("admin:login", current_app=self.name))
+        if passed(request):
+            return redirect(self._next(request))
+        return None
+
+    # --- views -----------------------------------------------------------------------
+
+    @method_decorator(never_cache)
+    def second_factor(self, request):
+        elsewhere = self._waiting_for_code(request)
+        if elsewhere:
+            return elsewhere
+        user = request.user
+        if not any(devices_for_user(user, confirmed=True)):
+            return self._to_step(request, "second_factor_setup")
+        credentials = credentials_of(user)
+        if AxesProxyHandler.is_locked(request, credentials):
+            logout(request)
+            return get_lockout_response(request, credentials=credentials)
+        form = CodeForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            with transaction.atomic():
+                device = match_token(user, form.cleaned_data["code"])
+            if device is not None:
+                kind = "backup code" if isinstance(device, StaticDevice) else "authenticator app"
+                self._signed_in(request, device, Action.VERIFIED, kind)
+                return redirect(self._next(request))
+            record(request, Action.CODE_FAILED)
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return get_lockout_response(request, credentials=credentials)
+            form.add_error("code", "That code is not right, or was already used. Try the code your app shows now.")
+        return self._page(request, "staff/second_factor.html", "Enter your code", form=form)
+
+    @method_decorator(never_cache)
+    def second_factor_setup(self, request):
+        elsewhere = self._waiting_for_code(request)
+        if elsewhere:
+            return elsewhere
+        user = request.user
+        if any(devices_for_user(user, confirmed=True)):
+            # Adding a device takes a verified session; losing one takes a superuser (README).
+            return self._to_step(request, "second_factor")
+        # The same secret until it is confirmed, so reloading the page keeps the scanned code valid.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
+        form = SetUpForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            with transaction.atomic():
+                confirmed = device.verify_token(form.cleaned_data["code"])
+                if confirmed:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    codes = backup_codes_for(user)
+            if confirmed:
+                self._signed_in(request, device, Action.ENROLLED, f"authenticator app and {len(codes)} backup codes")
+                # Shown once, in this response only (never_cache keeps it out of every cache).
+                return self._page(request, "staff/backup_codes.html", "Your backup codes", codes=codes)
+            form.add_error(
+                "code", "That code is not right. Check the app shows this account, then try its newest code."
+            )
+        secret = base64.b32encode(device.bin_key).decode()
+        return self._page(
+            request,
+            "staff/second_factor_setup.html",
+            "Set up your second factor",
+            form=form,
+            qr_svg=qr_svg(device),
+            secret=grouped(secret),
+        )
+
+    @method_decorator(require_POST)
+    def stay_signed_in(self, request):
+        """The idle warning's button (static/staff/idle-warning.js): any request renews the session
+        (SESSION_SAVE_EVERY_REQUEST), so there is nothing more to do."""
+        return HttpResponse(status=204)
+
+
+def backup_codes_for(user, count=BACKUP_CODES):
+    """A fresh set of single-use codes, replacing any earlier set."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Backup codes")
+    codes = [StaticToken.random_token() for _ in range(count)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from .review import ReviewFilter, as_csv, daily_views
+from .second_factor import SecondFactorAdminSite
+
+
+class StaffAdminSite(SecondFactorAdminSite):
+    """The admin with the staff security this app adds: the second factor on every sign-in,
+    the idle logoff warning on every page (templates/admin/base_site.html), and the access
+    record's review page for superusers."""
+
+    def each_context(self, request):
+        return {
+            **super().each_context(request),
+            "idle_timeout": settings.SESSION_COOKIE_AGE,
+            "idle_warning": settings.STAFF_IDLE_WARNING_SECONDS,
+        }
+
+    def get_urls(self):
+        return [path("access-review/", self.admin_view(self.access_review), name="access_review"), *super().get_urls()]
+
+    def access_review(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = ReviewFilter(request.GET or None)
+        username, start, end = form.period()
+        rows = daily_views(username, start, end)
+        if request.GET.get("format") == "csv":
+            return as_csv(rows, start, end)
+        csv_query = request.GET.copy()
+        csv_query["format"] = "csv"
+        context = {
+            **self.each_context(request),
+            "title": "Access review",
+            "form": form,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "csv_query": csv_query.urlencode(),
+        }
+        return TemplateResponse(request, "staff/access_review.html", context)
