@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from clinic_site.models import Clinic
-
 from tests.page import hreflang_links
 
 pytestmark = pytest.mark.django_db
