@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run worker serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench clean
+.PHONY: install install-dev run worker serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,3 +107,8 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache tests/html_checker/node_modules
+
+## Screenshots of home, an article, an office, the form (empty, with errors) and the confirmation,
+## English and Spanish, at 390 x 844 and 1280 x 800, into bench/out/screenshots/ (not in git).
+screenshots: install-dev test-tools
+	$(BIN)/python bench/screenshots.py

@@ -17,6 +17,15 @@ class Clinic(models.Model):
     physician = models.CharField(
         _("physician"), max_length=120, blank=True, help_text='With credentials, e.g. "Jane Doe, MD".'
     )
+    tagline = models.CharField(
+        _("what the practice treats"),
+        max_length=160,
+        blank=True,
+        help_text="One short line under the name on the home page's first screen, in plain words.",
+    )
+    tagline_es = models.CharField(
+        _("what the practice treats (Spanish)"), max_length=160, blank=True, help_text="The same line in Spanish."
+    )
     introduction = models.TextField(
         _("introduction"), blank=True, help_text="Two or three sentences for the home page, in plain words."
     )
@@ -34,6 +43,10 @@ class Clinic(models.Model):
     def clean(self):
         super().clean()
         refuse_control_characters_in_fields(self)
+
+    @property
+    def localized_tagline(self):
+        return translated(self, "tagline")
 
     @property
     def localized_introduction(self):

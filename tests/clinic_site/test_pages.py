@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.urls import reverse
 
+from clinic_site.models import Clinic
 from tests.page import hreflang_links
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,28 @@ def test_a_browser_that_prefers_spanish_is_offered_the_spanish_page(client):
 def test_a_browser_that_prefers_english_is_not_offered_anything(client):
     html = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "language-offer" not in html
+
+
+def test_the_line_of_what_the_practice_treats_is_seeded_from_the_site_and_shown_in_each_language(client):
+    clinic = Clinic.load()
+    assert clinic.tagline == "Treatment for restless leg syndrome and underlying vein problems"
+    assert clinic.tagline_es == "Tratamiento del síndrome de piernas inquietas y de problemas venosos subyacentes"
+    assert f'<p class="tagline">{clinic.tagline}</p>' in client.get("/").content.decode()
+    assert f'<p class="tagline">{clinic.tagline_es}</p>' in client.get("/es/").content.decode()
+
+
+def test_an_editor_changes_the_line_in_admin_and_spanish_falls_back_to_english(admin_client):
+    clinic = Clinic.load()
+    change_url = reverse("admin:clinic_site_clinic_change", args=[clinic.pk])
+    form = admin_client.get(change_url).content.decode()
+    assert 'name="tagline"' in form and 'name="tagline_es"' in form
+    fields = {
+        "name": clinic.name,
+        "physician": clinic.physician,
+        "tagline": "Restless legs and vein care",
+        "tagline_es": "",
+        "introduction": clinic.introduction,
+        "introduction_es": clinic.introduction_es,
+    }
+    assert admin_client.post(change_url, fields).status_code == 302
+    assert '<p class="tagline">Restless legs and vein care</p>' in admin_client.get("/es/").content.decode()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def office_status(client, path):
     html = client.get(path).content.decode()
-    return re.search(r'<main.*?<p class="office-status[^"]*"><strong>(.*?)</strong>', html, re.S).group(1)
+    return re.search(r'<main.*?<p class="office-status[^"]*"><strong[^>]*>(.*?)</strong>', html, re.S).group(1)
 
 
 def hours_rows(client, path):

@@ -165,28 +165,29 @@ def test_home_page_shows_both_offices_with_todays_hours_and_state(client):
     assert response["Cache-Control"] == "max-age=60"
 
 
-def test_footer_shows_todays_hours_and_state_on_every_page(client):
-    footer = Page(get_page(client, "/privacy/", clinic_time(2026, 3, 14, 9))).one("footer").text
-    assert footer.count("Today: Closed") == 2
-    assert "Closed, opens Monday 8:00 AM" in footer
-    assert "Closed, opens Thursday 1:00 PM" in footer
+def test_footer_is_compact_names_phones_and_a_link_to_the_offices(client):
+    # The home and Locations pages show the full cards; the footer does not repeat them.
+    footer = Page(get_page(client, "/privacy/", clinic_time(2026, 3, 14, 9))).one("footer")
+    assert footer.texts("li") == ["Medical Center Drive: 915-260-4598", "Dean Martin: 915-260-4633"]
+    assert footer.texts("a", href="/locations/") == ["Addresses and hours of our offices"]
+    assert footer.all("address") == []
+    assert "Today:" not in footer.text and "Closed" not in footer.text
 
 
-def test_footer_and_home_page_give_todays_special_date_note(client):
+def test_home_page_gives_todays_special_date_note(client):
     office = Location.objects.get(slug="medical-center-drive")
     SpecialDate.objects.create(
         location=office, date=datetime.date(2026, 3, 11), kind=DayKind.CLOSED, note="Closed for staff training"
     )
     page = Page(get_page(client, "/", clinic_time(2026, 3, 11, 9)))
-    for where in (page.one("footer"), page.one("section", class_="offices-today")):
-        assert "Today: Closed — Closed for staff training" in where.text
+    assert "Today: Closed — Closed for staff training" in page.one("section", class_="offices-today").text
 
 
-def test_footer_home_page_and_list_show_each_office_with_the_same_card(client):
-    page = Page(get_page(client, "/locations/"))
+def test_home_page_and_list_show_each_office_with_the_same_card(client):
+    home, offices = Page(get_page(client, "/")), Page(get_page(client, "/locations/"))
     for card in (
-        page.one("section", aria_labelledby="office-dean-martin"),
-        page.one("section", aria_labelledby="footer-office-dean-martin"),
+        offices.one("section", aria_labelledby="office-dean-martin"),
+        home.one("section", aria_labelledby="home-office-dean-martin"),
     ):
         assert card.one("address").text == SEED["dean-martin"]["address"]
         assert card.texts("a", href=SEED["dean-martin"]["tel"]) == [SEED["dean-martin"]["phone"]]
