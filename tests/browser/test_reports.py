@@ -3,29 +3,27 @@ nothing the Content Security Policy blocks."""
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.appointments.generated import generate_requests
+from tests.factories import PASSWORD, StaffFactory
 
 from .axe_check import accessibility_violations
+from .staff_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "correct horse battery staple 42"
 REPORTS = f"/{settings.ADMIN_URL}appointments/appointmentrequest/reports/"
 
 
 @pytest.fixture
 def front_desk_page(new_page):
-    user = User.objects.create_user("rosa.reports", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Front desk"))
+    user = StaffFactory(username="rosa.reports", groups=["Front desk"])
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     generate_requests(400)
     page = new_page()
-    page.goto(f"/{settings.ADMIN_URL}")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, user.username, PASSWORD, device)
     page.get_by_role("link", name="Reports: intake, call-back time, outcomes").click()
     return page
 
