@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse 12.2.3, mobile emulation, on the production-like server (`make serve` style:
 # collected static files, gunicorn, DEBUG off) with a throwaway SQLite database seeded by the
-# migrations. Prints the four category scores and the bytes transferred for four pages.
+# migrations. Prints the four category scores and the bytes transferred for five pages (the Spanish article among them).
 #
 # A measurement run by hand (`make lighthouse`), not a CI gate. Needs npm and Chromium.
 # Lighthouse 13 needs Node 22; this machine has Node 20, hence 12.2.3, pinned exactly.
@@ -18,6 +18,7 @@ PAGES=(
   "article /articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
   "office /locations/medical-center-drive/"
   "form /appointments/request/"
+  "article-es /es/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
 )
 
 test -x "$CHROME_PATH" || { echo "No Chromium at $CHROME_PATH: run 'sudo apt-get install chromium' or set CHROMIUM_PATH." >&2; exit 1; }
