@@ -14,6 +14,7 @@ and so does its wait and its outcome.
 
 import csv
 import datetime
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -24,11 +25,14 @@ from django.db.models import Aggregate, Count, DateField, FloatField, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
+from redis.exceptions import RedisError
 
 from locations.models import Location
 
 from . import charts
 from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientChoice, PatientKind, Reason, Status
+
+logger = logging.getLogger(__name__)
 
 PRESET_WEEKS = (4, 12, 52)
 DEFAULT_WEEKS = 12
@@ -331,11 +335,16 @@ def write_csv(report, response, safe):
 def typical_callback_hours():
     """The median wait for a first contact over the last 30 days, in business hours rounded up,
     or None while fewer than 20 requests were contacted then. Cached for an hour, so patients'
-    pages never aggregate the raw rows."""
-    cached = cache.get(CALLBACK_CACHE_KEY)
-    if cached is None:
-        cached = {"hours": _typical_callback_hours()}
-        cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
+    pages never aggregate the raw rows. With the cache unreachable it says None (the usual
+    wording): the confirmation page must not fail for a figure it can do without."""
+    try:
+        cached = cache.get(CALLBACK_CACHE_KEY)
+        if cached is None:
+            cached = {"hours": _typical_callback_hours()}
+            cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
+    except RedisError as error:
+        logger.warning("call-back time not read: cache unreachable", extra={"error_type": type(error).__name__})
+        return None
     return cached["hours"]
 
 

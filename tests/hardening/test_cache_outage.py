@@ -49,7 +49,12 @@ def check_form_works_without_the_cache(server, live_database, submission):
 
     health = patient.get("/healthz")
     assert health.status == 200
-    assert json.loads(health.body) == {"status": "ok", "database": "ok", "cache": "unreachable"}
+    body = json.loads(health.body)
+    assert {key: body[key] for key in ("status", "database", "cache")} == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "unreachable",
+    }
 
     records = log_records(server)
     assert any(record["message"] == "rate limit not checked: cache unreachable" for record in records)
