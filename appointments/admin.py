@@ -26,6 +26,7 @@ from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
 from .models import (
+    PATIENT_FIELDS,
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
@@ -38,19 +39,9 @@ from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, writ
 
 logger = logging.getLogger(__name__)
 
+# The phone as staff dial it (formatted), and what the form records beside the answers.
 PATIENT_ANSWERS = [
-    "first_name",
-    "last_name",
-    "phone_number",
-    "email",
-    "location",
-    "preferred_date",
-    "preferred_time",
-    "patient_kind",
-    "reason",
-    "message",
-    "contact_method",
-    "callback_language",
+    *("phone_number" if name == "phone" else name for name in PATIENT_FIELDS),
     "language",
     "consented_at",
 ]

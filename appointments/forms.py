@@ -21,7 +21,15 @@ from .fields import (
     PatientNameField,
     TypedPhoneWidget,
 )
-from .models import LANGUAGE_CHOICES, AppointmentRequest, ContactMethod, PatientKind, PreferredTime, Reason
+from .models import (
+    LANGUAGE_CHOICES,
+    PATIENT_FIELDS,
+    AppointmentRequest,
+    ContactMethod,
+    PatientKind,
+    PreferredTime,
+    Reason,
+)
 
 # How far ahead a patient may ask: further out, the office cannot promise anything yet.
 MAX_DAYS_AHEAD = 90
@@ -164,20 +172,7 @@ class AppointmentRequestForm(forms.ModelForm):
 
     class Meta:
         model = AppointmentRequest
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "location",
-            "preferred_date",
-            "preferred_time",
-            "patient_kind",
-            "reason",
-            "message",
-            "contact_method",
-            "callback_language",
-        ]
+        fields = PATIENT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -197,6 +197,24 @@ class AppointmentRequestQuerySet(models.QuerySet):
         return self.filter(pending)
 
 
+# What the patient answers on the request form, in the form's order: the form asks for these, and
+# the admin shows them (read-only) as the patient's answers.
+PATIENT_FIELDS = [
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "location",
+    "preferred_date",
+    "preferred_time",
+    "patient_kind",
+    "reason",
+    "message",
+    "contact_method",
+    "callback_language",
+]
+
+
 class AppointmentRequest(models.Model):
     """A patient's request to be called back for an appointment. Not a booking: the front desk
     calls the patient, books in the practice's own system, then closes the request here.
