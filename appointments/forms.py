@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import dateformat, timezone
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -179,10 +179,15 @@ class AppointmentRequestForm(forms.ModelForm):
         self.today = timezone.localdate()
         self.last_day = self.today + datetime.timedelta(days=MAX_DAYS_AHEAD)
         self.fields["preferred_date"].widget.attrs.update(min=self.today.isoformat(), max=self.last_day.isoformat())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template writes the <form> and its token
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self):
+        """crispy-forms' layout, built when the fields are rendered: a page that shows the kept
+        blank form (request_form.html) never builds it."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the template writes the <form> and its token
+        helper.layout = Layout(
             Fieldset(_("About you"), "first_name", "last_name", "phone", "email"),
             Fieldset(
                 _("Your visit"), "location", "preferred_date", "preferred_time", "patient_kind", "reason", "message"
@@ -190,6 +195,7 @@ class AppointmentRequestForm(forms.ModelForm):
             Fieldset(_("How we contact you"), "contact_method", "callback_language", "consent"),
             Field(HONEYPOT_FIELD, wrapper_class="visually-hidden"),
         )
+        return helper
 
     def clean_preferred_date(self):
         day = self.cleaned_data["preferred_date"]

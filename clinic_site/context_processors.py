@@ -1,6 +1,8 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
@@ -13,9 +15,12 @@ from .last_known import load_clinic, load_offices
 def clinic(request):
     """The practice and its offices, for the header, the footer and the error pages.
 
-    Lazy, so a response that never renders them (a redirect) costs no query.
+    Lazy, so a response that never renders them (a redirect) costs no query. The offices come
+    from this process's copy while the practice's content token says it is current
+    (last_known.py).
     """
-    return {"clinic": SimpleLazyObject(load_clinic), "offices": SimpleLazyObject(load_offices)}
+    practice = SimpleLazyObject(load_clinic)
+    return {"clinic": practice, "offices": SimpleLazyObject(lambda: load_offices(practice))}
 
 
 def languages(request):
@@ -34,7 +39,7 @@ def languages(request):
     path = request.get_full_path()
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        url = _translated_url(path, code, get_urlconf() or settings.ROOT_URLCONF)
         links.append(
             {
                 "code": code,
@@ -49,3 +54,11 @@ def languages(request):
     preferred = translation.get_language_from_request(request, check_path=False)
     offer = next((link for link in links if link["code"] == preferred and not link["is_current"]), None)
     return {"language_links": links, "language_offer": offer}
+
+
+@functools.lru_cache(maxsize=512)
+def _translated_url(path, code, urlconf):
+    """translate_url() (a resolve and a reverse), once per process for each page, language and
+    URLconf: it depends on nothing else, and the same pages are asked for over and over. Bounded,
+    since anyone can ask for any path."""
+    return translate_url(path, code)

@@ -1,9 +1,15 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shared.languages import translated
 
 from .text import refuse_control_characters_in_fields
+
+
+def new_content_token():
+    return uuid.uuid4().hex
 
 
 class Clinic(models.Model):
@@ -32,6 +38,10 @@ class Clinic(models.Model):
     introduction_es = models.TextField(
         _("introduction (Spanish)"), blank=True, help_text="The same introduction in Spanish."
     )
+    # Not the practice's own detail: a new random value whenever anything public pages show is
+    # saved or deleted (content.py), so each process may keep what it built from that content
+    # (the offices, their hours) for as long as the row it reads anyway says the same.
+    content_token = models.CharField(max_length=32, default=new_content_token, editable=False)
 
     class Meta:
         verbose_name = _("clinic")

@@ -110,8 +110,8 @@ TEMPLATES = [
                 "clinic_site.context_processors.clinic",
                 "clinic_site.context_processors.languages",
             ],
-            # The shared package is not an app, so its template library is named here.
-            "libraries": {"json_ld": "shared.json_ld"},
+            # The shared package is not an app, so its template libraries are named here.
+            "libraries": {"json_ld": "shared.json_ld", "icons": "shared.icons"},
         },
     },
 ]
@@ -170,6 +170,16 @@ else:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
         }
     }
+
+# What a process renders once and keeps, for the {% cache ... using="process" %} fragments:
+# each is keyed on what it shows as read for the request (the language, the practice's content
+# token, clinic_site/content.py), so it never outlives a change. Local memory, whatever the
+# shared cache is: a round trip would cost more than rendering the fragment again.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rendered-fragments",
+    "TIMEOUT": None,
+}
 
 # Public pages (clinic_site/page_cache.py): how long anyone may keep one, since its "Open now"
 # goes stale, and how long the page cache keeps them (only with Redis by default; dropped at

@@ -2,10 +2,12 @@
 
 {% load office_hours %}
 {% office_status office as status %}{{ status.text }}
+{% office_status_line office %}
 """
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import format_html
 
 from locations import hours, structured_data
 
@@ -14,11 +16,15 @@ register = template.Library()
 
 def once_a_minute(office, name, compute):
     """`compute()` once per office instance, minute and language: a page shows an office's
-    state and today's hours in its body and again in its footer (the instances are the page's
-    own, read afresh for each request)."""
+    state and today's hours in more than one place, and the instances may be a process's kept
+    copy (clinic_site/last_known.py), shared by every request until the content changes. Only
+    the current minute's answers are kept, so that memo stays small however long they live."""
     now = timezone.localtime()
-    key = (name, now.replace(second=0, microsecond=0), translation.get_language())
-    memo = office.__dict__.setdefault("_hours_memo", {})
+    minute = now.replace(second=0, microsecond=0)
+    memo = office.__dict__.get("_hours_memo")
+    if memo is None or memo["minute"] != minute:
+        memo = office.__dict__["_hours_memo"] = {"minute": minute}
+    key = (name, translation.get_language())
     if key not in memo:
         memo[key] = compute(now)
     return memo[key]
@@ -27,6 +33,16 @@ def once_a_minute(office, name, compute):
 @register.simple_tag
 def office_status(office):
     return once_a_minute(office, "status", lambda now: hours.status_at(office, now))
+
+
+@register.simple_tag
+def office_status_line(office):
+    """The office's state as a badge, the same on its card and its page. A tag rather than an
+    included template: the cards repeat it once per office."""
+    status = office_status(office)
+    return format_html(
+        '<p class="office-status"><strong class="status-badge status-{}">{}</strong></p>', status.state, status.text
+    )
 
 
 @register.simple_tag

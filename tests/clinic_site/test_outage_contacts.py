@@ -26,7 +26,8 @@ def shared_redis(settings, monkeypatch):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
+        "process": settings.CACHES["process"],
     }
     monkeypatch.setattr(last_known, "_last_shared", {"clinic": float("-inf"), "offices": float("-inf")})
     yield prefix

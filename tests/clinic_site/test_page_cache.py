@@ -154,7 +154,8 @@ def test_a_cache_outage_still_serves_the_pages(client, settings):
             "BACKEND": "clinic_site.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        "process": settings.CACHES["process"],
     }
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     for path in [*CACHED_PAGES, FORM]:
