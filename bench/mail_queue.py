@@ -11,6 +11,7 @@ as in production), with the test settings (DEBUG off, SMTP backend):
 """
 
 import datetime
+import logging
 import os
 import resource
 import socket
@@ -53,13 +54,16 @@ def main(submissions=40, messages=500):
 
     django.setup()
     from aiosmtpd.controller import Controller
+
+    # aiosmtpd logs each SMTP exchange at INFO: hundreds of lines that would bury the figures.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from appointments.models import AppointmentRequest
     from locations.models import Location
-    from tests.appointments.conftest import form_data
+    from tests.factories import form_data
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     call_command("migrate", verbosity=0)
