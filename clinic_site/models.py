@@ -1,6 +1,6 @@
 import uuid
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 from shared.languages import translated
@@ -65,4 +65,21 @@ class Clinic(models.Model):
 
     @classmethod
     def load(cls):
-        return cls.objects.order_by("pk").first() or cls(name="")
+        """The practice's row (the first), or a blank one while there is none.
+
+        Every page reads it, for its details and its content token (content.py). Building this
+        query with the ORM cost more than running it, so its SQL is built once per process and
+        database, and the row made an instance as the ORM makes one."""
+        alias = router.db_for_read(cls)
+        if alias not in _load_sql:
+            _load_sql[alias] = cls.objects.using(alias).order_by("pk")[:1].query.sql_with_params()
+        sql, params = _load_sql[alias]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return cls(name="")
+        return cls.from_db(alias, [field.attname for field in cls._meta.concrete_fields], row)
+
+
+_load_sql = {}  # Clinic.load()'s (SQL, params) for each database alias
