@@ -39,7 +39,6 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["related_articles"] = Article.objects.published().exclude(pk=article.pk)[:RELATED_ARTICLES]
         # Without a Spanish version the /es/ page repeats the English text: point search
         # engines at the English page rather than offering them a duplicate.
         context["canonical_url"] = self.request.build_absolute_uri(article.get_url_in(article.language))
@@ -55,6 +54,11 @@ class ArticleDetailView(DetailView):
                 for code in article.languages
             ]
         return context
+
+    def related_articles(self):
+        """The latest other articles, for the page's end; a method (the template's
+        `view.related_articles`) so that a page whose list is kept never builds the query."""
+        return Article.objects.published().exclude(pk=self.object.pk)[:RELATED_ARTICLES]
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

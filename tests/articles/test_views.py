@@ -194,7 +194,7 @@ class TestArticleDetail:
     def test_links_to_up_to_three_other_recent_articles(self, client):
         recent = [make_article(title=f"Recent {day}", published_on=f"2024-04-0{day}") for day in range(1, 5)]
         response = client.get(SEED_URL)
-        related = list(response.context["related_articles"])
+        related = list(response.context["view"].related_articles())
         assert related == [recent[3], recent[2], recent[1]]
         assert f'href="{recent[3].get_absolute_url()}"' in response.content.decode()
 
