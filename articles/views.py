@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from shared.languages import active_language
@@ -36,24 +37,33 @@ class ArticleDetailView(DetailView):
             return Article.objects.all()
         return Article.objects.published()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        article = self.object
+    # What the page shows beyond the article, as methods the template calls (`view.…`): a page
+    # whose parts a process keeps (settings.CACHES["process"]) never computes them.
+    @cached_property
+    def canonical_url(self):
         # Without a Spanish version the /es/ page repeats the English text: point search
         # engines at the English page rather than offering them a duplicate.
-        context["canonical_url"] = self.request.build_absolute_uri(article.get_url_in(article.language))
-        if article.language != active_language():
-            context["english_url"] = article.get_url_in(settings.LANGUAGE_CODE)
-        if len(article.languages) > 1:
-            context["alternate_links"] = [
-                {
-                    "code": code,
-                    "absolute_url": self.request.build_absolute_uri(article.get_url_in(code)),
-                    "is_default": code == settings.LANGUAGE_CODE,
-                }
-                for code in article.languages
-            ]
-        return context
+        return self.request.build_absolute_uri(self.object.get_url_in(self.object.language))
+
+    def english_url(self):
+        """The English page, for a Spanish visitor shown the English text."""
+        if self.object.language != active_language():
+            return self.object.get_url_in(settings.LANGUAGE_CODE)
+        return ""
+
+    def alternate_links(self):
+        """The hreflang alternates, when the article is written in more than one language."""
+        article = self.object
+        if len(article.languages) < 2:
+            return []
+        return [
+            {
+                "code": code,
+                "absolute_url": self.request.build_absolute_uri(article.get_url_in(code)),
+                "is_default": code == settings.LANGUAGE_CODE,
+            }
+            for code in article.languages
+        ]
 
     def related_articles(self):
         """The latest other articles, for the page's end; a method (the template's

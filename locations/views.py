@@ -12,8 +12,9 @@ class LocationListView(ListView):
 
 
 class LocationDetailView(DetailView):
+    """One office, fetched alone: the page reads its hours (office.with_hours) only where it
+    draws them afresh, which a process does once a minute or once per change."""
+
     template_name = "locations/location_detail.html"
     context_object_name = "office"
-
-    def get_queryset(self):
-        return Location.objects.for_display()
+    queryset = Location.objects.all()
