@@ -36,10 +36,10 @@ def languages(request):
         # The 400 page for a forged Host header: no absolute links can be built from it.
         return {"language_links": [], "language_offer": None}
     current = active_language()
-    path = request.get_full_path()
+    path, _, query = request.get_full_path().partition("?")
     links = []
     for code, _name in settings.LANGUAGES:
-        url = _translated_url(path, code, get_urlconf() or settings.ROOT_URLCONF)
+        url = _translated_path(path, code, get_urlconf() or settings.ROOT_URLCONF) + (f"?{query}" if query else "")
         links.append(
             {
                 "code": code,
@@ -57,8 +57,9 @@ def languages(request):
 
 
 @functools.lru_cache(maxsize=512)
-def _translated_url(path, code, urlconf):
-    """translate_url() (a resolve and a reverse), once per process for each page, language and
+def _translated_path(path, code, urlconf):
+    """translate_url() (a resolve and a reverse), once per process for each path, language and
     URLconf: it depends on nothing else, and the same pages are asked for over and over. Bounded,
-    since anyone can ask for any path."""
+    since anyone can ask for any path; the path alone, so a query string (a front-desk search
+    for a patient's name) is never kept."""
     return translate_url(path, code)

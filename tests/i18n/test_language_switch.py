@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from clinic_site.context_processors import _translated_path
 from tests.page import hreflang_links
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,16 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client, english
 def test_the_switch_keeps_the_preselected_office_of_the_request_form(client):
     html = client.get("/appointments/request/?location=dean-martin").content.decode()
     assert switch_link(html, "es") == "/es/appointments/request/?location=dean-martin"
+
+
+def test_the_switch_keeps_the_query_but_the_process_remembers_only_the_path(client):
+    # The translated paths are memoised per process; a query string can carry a patient's name
+    # (a front-desk search), so it must never be part of what is kept.
+    _translated_path.cache_clear()
+    for office in ("dean-martin", "medical-center-drive"):
+        html = client.get(f"/appointments/request/?location={office}").content.decode()
+        assert switch_link(html, "es") == f"/es/appointments/request/?location={office}"
+    assert _translated_path.cache_info().currsize == 2  # the form's path, in each language
 
 
 @pytest.mark.parametrize(("english", "spanish"), PAIRS)
