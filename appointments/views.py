@@ -84,7 +84,7 @@ class AppointmentRequestView(FormView):
     def get(self, request, *args, **kwargs):
         """The blank form. Its drawn fields are what the page keeps (the template), so the form
         itself is built only where they are drawn afresh."""
-        return self.render_to_response(self.get_context_data(form=SimpleLazyObject(self.get_form)))
+        return self.render_to_response(self.get_context_data(form=SimpleLazyObject(self.get_form), blank_form=True))
 
     def get_initial(self):
         return dict(self.initial_answers)
