@@ -8,15 +8,10 @@ class ClinicSiteConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
-        from django.db.models.signals import post_delete, post_save
 
         from . import checks, content  # noqa: F401 - registers the system checks
-        from .page_cache import content_changed
 
-        # Any content saved or deleted drops the cached public pages (page_cache.py).
-        post_save.connect(content_changed, dispatch_uid="page_cache_content_saved")
-        post_delete.connect(content_changed, dispatch_uid="page_cache_content_deleted")
-        # ... and gives the practice a new content token (content.py).
+        # Any content saved or deleted drops the cached pages and renews the token (content.py).
         content.connect()
         if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             from . import database

@@ -1,5 +1,5 @@
-"""The practice's content token: a new random value in the Clinic row whenever an editor saves or
-deletes anything public pages show (the same apps the page cache watches, page_cache.py).
+"""What happens when an editor saves or deletes anything public pages show (CONTENT_APPS): the
+cached pages are dropped (page_cache.py), and the Clinic row gets a new content token.
 
 Every page reads the Clinic row, so a process learns from it, at no extra query, whether what it
 built from the content earlier (the offices with their hours, last_known.py) still holds. The new
@@ -12,12 +12,15 @@ nobody (no code of the site writes content that way).
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
+from . import page_cache
 from .models import Clinic, new_content_token
 from .page_cache import CONTENT_APPS
 
 
 def content_changed(sender, **kwargs):
+    """post_save / post_delete receiver of the content apps' models."""
     Clinic.objects.update(content_token=new_content_token())
+    page_cache.drop_every_page()
 
 
 def connect():

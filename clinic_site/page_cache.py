@@ -69,9 +69,9 @@ def page_key(request):
     return f"public-pages:{where}:{translation.get_language()}:{preferred}"
 
 
-def content_changed(sender, **kwargs):
-    """post_save / post_delete receiver: start a new generation of cached pages."""
-    if not enabled() or sender._meta.app_label not in CONTENT_APPS:
+def drop_every_page():
+    """Start a new generation of cached pages (content.py calls it on every save of content)."""
+    if not enabled():
         return
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
