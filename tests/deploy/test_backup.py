@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
+from tests.hardening.conftest import FORM_URL, RECEIVED_URL, next_request_day, valid_submission
 from tests.live import ROOT, HttpClient, ThrowawayDatabase, production_env, unique_name
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -72,7 +72,9 @@ def test_backup_is_encrypted_and_restores_every_row_and_page(
     for number in range(2):
         data = valid_submission(office, request_day, location=office_pk, last_name=f"{patient_name}-{number}")
         assert patient.post(FORM_URL, {**data, "csrfmiddlewaretoken": token}).location == RECEIVED_URL
-    closure_day = timezone.localdate() + datetime.timedelta(days=3)
+    # The closure falls on a day the office would take requests, after the one the patients ask
+    # for: a fixed offset can land on that day (on a Friday, "three days ahead" is the Monday).
+    closure_day = next_request_day(office, days_ahead=(request_day - timezone.localdate()).days + 1)
     source.manage(
         "shell",
         "-c",
