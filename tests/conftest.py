@@ -1,6 +1,8 @@
 import datetime
+import os
 import uuid
 
+import hypothesis
 import pytest
 import time_machine
 from django.core.cache import cache, caches
@@ -8,6 +10,26 @@ from django.test import Client
 from django.utils import timezone, translation
 
 pytest_plugins = []
+
+# Two Hypothesis profiles. "suite" (make test, CI): a fixed, modest set of examples, the same on
+# every run, so the suite's answer and time do not depend on the draw. "fuzz" (make fuzz): many
+# random examples; the Makefile picks and prints the seed, so a failure can be replayed with
+# `--hypothesis-seed`.
+hypothesis.settings.register_profile("suite", max_examples=60, derandomize=True, database=None)
+hypothesis.settings.register_profile("fuzz", max_examples=2000)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+# Tests that start servers (a live-server thread, gunicorn, Caddy) or drive the browser: CI runs
+# them once, in its PostgreSQL pass, and the rest in both passes (`make test` runs everything).
+LIVE_FIXTURES = {"live_server", "live_database", "start_gunicorn", "start_caddy"}
+
+
+def pytest_itemcollected(item):
+    if LIVE_FIXTURES.intersection(item.fixturenames):
+        item.add_marker("live")
+    if "deploy" in item.path.parts:
+        item.add_marker("deploy")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,36 @@ def test_no_public_page_loads_anything_from_another_origin(client):
             assert not re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE) or url.startswith(
                 "http://testserver/"
             ), f"{path} loads {url}"
+
+
+def test_no_stylesheet_loads_anything_from_another_origin():
+    """The pages' own CSS files: a font or image `url()` would load from elsewhere too."""
+    from django.contrib.staticfiles import finders
+
+    for path in ("css/site.css",):
+        css = Path(finders.find(path)).read_text()
+        for url in re.findall(r"url\(\s*[\"']?([^\"')]+)", css):
+            assert not re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE), f"{path} loads {url}"
+
+
+def test_public_pages_set_no_cookie_except_csrf_on_the_form(client):
+    form_paths = {"/appointments/request/", "/es/appointments/request/"}
+    cookies = {path: sorted(client.get(path).cookies) for path in public_paths()}
+    assert cookies == {path: ["csrftoken"] if path in form_paths else [] for path in cookies}
+
+
+def test_sending_a_request_sets_only_a_session_cookie_that_scripts_and_other_sites_cannot_use(
+    client, medical_center
+):
+    from tests.factories import form_data
+    from tests.hardening.conftest import next_request_day
+
+    data = form_data(medical_center, preferred_date=next_request_day(medical_center))
+    response = client.post("/appointments/request/", data)
+    assert response["Location"] == "/appointments/request/received/"
+    # The session holds only the receipt; scripts cannot read it and other sites' links carry no cookie.
+    assert sorted(response.cookies) == ["sessionid"]
+    session_cookie = response.cookies["sessionid"]
+    assert session_cookie["httponly"] is True
+    assert session_cookie["samesite"] == "Lax"
+

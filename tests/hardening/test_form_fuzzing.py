@@ -154,8 +154,9 @@ def assert_stored_request_is_clean(stored, form):
     assert not any(unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in stored.message)
 
 
+# How many examples comes from the Hypothesis profile (tests/conftest.py): few in `make test`,
+# many behind `make fuzz`.
 @hypothesis_settings(
-    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -265,7 +266,7 @@ def test_an_unknown_office_in_the_link_leaves_the_form_without_a_choice(client, 
     assert not [tag for tag in office_inputs if "checked" in tag]
 
 
-@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.one_of(st.text(max_size=60), text_with_controls, st.just("\x00")))
 def test_fuzzed_slugs_and_query_parameters_are_never_a_server_error(client, value):
     quoted = quote(value, safe="")
