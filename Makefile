@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="tests/articles -x"`.
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core. Each has its own test database and browser.
+TEST_WORKERS ?= auto
+# The moments (UTC) `make test-any-hour` runs the suite at: Friday 17:15 and Saturday 11:30 in
+# El Paso, a minute before the spring daylight-saving change, New Year's Eve at 23:59.
+ANY_HOUR_MOMENTS ?= 2026-12-05T00:15:00 2026-12-05T18:30:00 2027-03-14T08:59:00 2026-12-31T06:59:30
 
-.PHONY: install install-dev run worker serve test test-tools deploy-tools lint format migrations-check messages lighthouse bench screenshots clean
+.PHONY: install install-dev run worker serve test test-any-hour fuzz test-tools deploy-tools lint format migrations-check messages lighthouse bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +52,23 @@ serve: install
 test: install-dev test-tools deploy-tools
 	DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run --verbosity 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## The whole suite at each of ANY_HOUR_MOMENTS, the clock set by Debian's faketime (installed
+## if missing): its answer must not depend on when it runs.
+test-any-hour: install-dev test-tools deploy-tools
+	@command -v faketime >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || \
+	  { echo "Missing tool: run 'sudo apt-get install faketime' and try again."; exit 1; }
+	@for moment in $(ANY_HOUR_MOMENTS); do \
+	  echo "== make test at $$moment UTC"; \
+	  TZ=UTC faketime "$$(echo $$moment | tr T ' ')" $(MAKE) --no-print-directory test || exit 1; \
+	done
+
+## The Hypothesis tests with many random examples (make test draws a fixed, modest set). The seed
+## is printed: `make fuzz SEED=<it>` replays a failure.
+fuzz: install-dev
+	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; echo "Hypothesis seed: $$seed"; \
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider --hypothesis-seed=$$seed tests/hardening/test_form_fuzzing.py $(PYTEST_ARGS)
 
 ## Debian's Chromium, which the browser tests drive (Playwright's own download cannot work
 ## here), GNU gettext, which checks the Spanish catalogue, and Java and npm for the HTML checker.
