@@ -64,9 +64,7 @@ def test_public_pages_set_no_cookie_except_csrf_on_the_form(client):
     assert cookies == {path: ["csrftoken"] if path in form_paths else [] for path in cookies}
 
 
-def test_sending_a_request_sets_only_a_session_cookie_that_scripts_and_other_sites_cannot_use(
-    client, medical_center
-):
+def test_sending_a_request_sets_only_a_session_cookie_that_scripts_and_other_sites_cannot_use(client, medical_center):
     from tests.factories import form_data
     from tests.hardening.conftest import next_request_day
 
@@ -78,4 +76,3 @@ def test_sending_a_request_sets_only_a_session_cookie_that_scripts_and_other_sit
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
-
