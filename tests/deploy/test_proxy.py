@@ -16,7 +16,15 @@ import pytest
 
 from appointments.models import AppointmentRequest
 from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
-from tests.live import CaddyServer, GunicornServer, delete_redis_keys, deployed_settings, production_env, redis_url
+from tests.live import (
+    CaddyServer,
+    GunicornServer,
+    delete_redis_keys,
+    deployed_settings,
+    production_env,
+    redis_url,
+    trusting_only,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -186,7 +194,7 @@ def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment):
     # Caddy answers from the declared size and closes, and a client still writing the body would
     # meet that close as a TLS error instead of reading the 413 (a race, not the behaviour).
     connection = http.client.HTTPSConnection(
-        deployment.host, deployment.https_port, context=ssl.create_default_context(cafile=deployment.ca_file)
+        deployment.host, deployment.https_port, context=trusting_only(deployment.ca_file)
     )
     connection.putrequest("POST", FORM_URL)
     connection.putheader("Content-Type", "application/x-www-form-urlencoded")
