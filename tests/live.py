@@ -81,16 +81,30 @@ class ThrowawayDatabase:
             connect_timeout=5,
         )
 
-    def _maintenance(self, *statements):
-        # CREATE/DROP DATABASE cannot run in a transaction: autocommit on the server's own db.
-        connection = self.connect(dbname=self.server.path.lstrip("/") or "postgres")
-        try:
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
-        finally:
-            connection.close()
+    def _maintenance(self, *statements, attempts=3):
+        """Run CREATE/DROP DATABASE statements (idempotent ones: IF EXISTS), in autocommit on the
+        server's own database: they cannot run in a transaction.
+
+        The application's wait callback (installed process-wide by the settings) gives up on an
+        answer after the statement timeout; a DROP ... WITH (FORCE) on a busy machine can take
+        longer, so a broken connection is tried again on a new one.
+        """
+        import psycopg2
+
+        for attempt in range(1, attempts + 1):
+            try:
+                connection = self.connect(dbname=self.server.path.lstrip("/") or "postgres")
+                try:
+                    connection.autocommit = True
+                    with connection.cursor() as cursor:
+                        for statement in statements:
+                            cursor.execute(statement)
+                    return
+                finally:
+                    connection.close()
+            except psycopg2.OperationalError:
+                if attempt == attempts:
+                    raise
 
     def create(self):
         self._maintenance(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', f'CREATE DATABASE "{self.name}"')
