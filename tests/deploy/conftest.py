@@ -3,6 +3,9 @@ Caddy running the shipped deploy/Caddyfile in front."""
 
 import pytest
 
+# The throwaway databases and the practice's age key, for every backup test here.
+from tests.deploy.test_backup import databases, practice_key  # noqa: F401
+
 # The same live PostgreSQL database, Redis prefix, gunicorn starter and office as the hardening tests.
 from tests.hardening.conftest import (  # noqa: F401
     live_database,
