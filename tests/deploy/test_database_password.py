@@ -5,7 +5,6 @@ restore.sh hand it to libpq through its environment (deploy/pgenv.sh) instead of
 scripts start goes through a recording wrapper that then runs the real program."""
 
 import os
-import shutil
 import subprocess
 import urllib.parse
 import uuid
@@ -16,25 +15,6 @@ from tests.deploy.test_backup import DEPLOY, run, table_contents
 from tests.live import production_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-RECORDED = ("pg_dump", "pg_restore", "psql", "createdb", "dropdb", "python3", "age")
-
-
-@pytest.fixture
-def recorded_path(tmp_path):
-    """A PATH whose first folder wraps each program in RECORDED: every argument list lands in
-    argv.log (NUL-separated, one line per run) before the real program runs."""
-    folder = tmp_path / "recording"
-    folder.mkdir()
-    log = tmp_path / "argv.log"
-    system_path = production_env()["PATH"]
-    for program in RECORDED:
-        real = shutil.which(program, path=system_path)
-        assert real, f"{program} is needed"
-        wrapper = folder / program
-        wrapper.write_text(f'#!/bin/bash\nprintf "%s\\0" "$0" "$@" >> {log}\necho >> {log}\nexec {real} "$@"\n')
-        wrapper.chmod(0o755)
-    return f"{folder}:{system_path}", log
 
 
 def with_password(url, password):
