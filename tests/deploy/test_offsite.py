@@ -6,9 +6,11 @@ next backup, and each side keeps its own retention."""
 
 import datetime
 import os
+import shutil
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +194,45 @@ def test_the_far_side_deletes_copies_past_its_retention_but_never_the_newest(tmp
     # Backups stopped arriving long ago: the last one stays whatever its age.
     run(prune, str(folder), env={"PATH": "/usr/bin:/bin", "OFFSITE_RETENTION_DAYS": "1"})
     assert sorted(path.name for path in folder.iterdir()) == ["clinic-c.dump.age", "notes.txt"]
+
+
+def test_the_match_block_in_debians_own_sshd_config_binds_the_offsite_account_only(tmp_path):
+    """Installed as the README says (sshd_config.d/ is included at the top of Debian's
+    sshd_config): the configuration is valid, and the rules reach clinic-offsite and nobody else."""
+    folder = OffsiteSftpServer().folder  # readable by the unprivileged sshd that checks it
+    try:
+        (folder / "sshd_config.d").mkdir()
+        shutil.copy(DEPLOY / "offsite" / "sshd-clinic-offsite.conf", folder / "sshd_config.d" / "clinic-offsite.conf")
+        debian = Path("/etc/ssh/sshd_config").read_text()
+        assert "Include /etc/ssh/sshd_config.d/*.conf" in debian
+        config = folder / "sshd_config"
+        host_key = folder / "host_key"
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key))
+        config.write_text(
+            debian.replace("/etc/ssh/sshd_config.d", str(folder / "sshd_config.d")) + f"\nHostKey {host_key}\n"
+        )
+        for path in folder.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        host_key.chmod(0o600)
+        as_sshd = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+        if as_sshd:
+            os.chown(host_key, 65534, 65534)
+
+        def effective(user):
+            result = subprocess.run(
+                [*as_sshd, "/usr/sbin/sshd", "-T", "-f", str(config), "-C", f"user={user},host=x,addr=127.0.0.1"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode == 0, result.stderr
+            return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+
+        offsite, other = effective("clinic-offsite"), effective("root")
+        assert offsite["chrootdirectory"] == "/srv/clinic-offsite"
+        assert offsite["forcecommand"].startswith("internal-sftp -d /incoming -u 0277 -P read,remove,")
+        assert (offsite["allowtcpforwarding"], offsite["permittty"]) == ("no", "no")
+        assert (other["chrootdirectory"], other["forcecommand"]) == ("none", "none")
+        assert other["subsystem"] == "sftp /usr/lib/openssh/sftp-server", "Debian's own lines still apply"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
