@@ -6,7 +6,7 @@ this checkout in place of /srv/clinic), as systemd would after OnFailure= or fro
 import os
 import shlex
 import subprocess
-import time
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,10 +94,19 @@ def test_a_failed_backup_mails_it(site_env, inbox, tmp_path):
     assert message["from"] == "Clinic <no-reply@practice.test>"
 
 
+def the_checks_clock():
+    """Now, as the alarm's own process sees it: the test's clock may be shifted (faketime) while
+    the production-like environment the alarm runs in carries no such shift."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import time; print(time.time())"], env=production_env(), capture_output=True, text=True
+    )
+    return float(result.stdout)
+
+
 def make_backup(backup_dir, hours_old, name="clinic-20261201T023000Z.dump.age"):
     path = backup_dir / name
     path.write_bytes(b"age-encryption.org/v1\n")
-    moment = time.time() - hours_old * 3600
+    moment = the_checks_clock() - hours_old * 3600
     os.utime(path, (moment, moment))
     return path
 
