@@ -212,3 +212,16 @@ def test_caddyfile_for_a_real_domain_asks_for_a_public_certificate_on_the_standa
     assert {issuer["email"] for issuer in policy["issuers"]} == {"it@clinic.example"}
     # gunicorn on this machine unless told otherwise.
     assert '"dial":"127.0.0.1:8000"' in result.stdout.replace(" ", "")
+
+
+def test_env_example_sets_every_variable_the_deploy_scripts_read():
+    read = set()
+    for script in [*DEPLOY.glob("*.sh"), DEPLOY / "alarm.py"]:
+        text = script.read_text()
+        read |= set(re.findall(r"\$\{([A-Z][A-Z_]+)[:}]", text)) | set(
+            re.findall(r'environ(?:\.get\(|\[)"([A-Z_]+)"', text)
+        )
+    # Set by the scripts themselves or by the test/drill caller, not by clinic.env.
+    internal = {"PGENV_URL", "DRILL_DB", "CLINIC_ENV_FILE", "CLINIC_PYTHON", "DRILL_ADMIN_URL"}
+    example = env_file(DEPLOY / "env.example")
+    assert read - internal - example.keys() == set()
