@@ -90,10 +90,10 @@ def reserved_name_errors():
         ],
         "SITE_URL": [urllib.parse.urlsplit(settings.SITE_URL).hostname or settings.SITE_URL],
         "EMAIL_HOST": [settings.EMAIL_HOST],
-        "DEFAULT_FROM_EMAIL": [_domain(settings.DEFAULT_FROM_EMAIL)],
-        "SERVER_EMAIL": [_domain(settings.SERVER_EMAIL)],
-        "EMAIL_HOST_USER": [_domain(settings.EMAIL_HOST_USER)],
-        "APPOINTMENT_STAFF_EMAILS": [_domain(address) for address in getattr(settings, "APPOINTMENT_STAFF_EMAILS", [])],
+        "DEFAULT_FROM_EMAIL": _domains(settings.DEFAULT_FROM_EMAIL),
+        "SERVER_EMAIL": _domains(settings.SERVER_EMAIL),
+        "EMAIL_HOST_USER": _domains(settings.EMAIL_HOST_USER),
+        "APPOINTMENT_STAFF_EMAILS": _domains(*getattr(settings, "APPOINTMENT_STAFF_EMAILS", [])),
     }
     errors = []
     for name, hosts in values.items():
@@ -109,9 +109,11 @@ def reserved_name_errors():
     return errors
 
 
-def _domain(address):
-    [(_name, mailbox)] = getaddresses([address or ""]) or [("", "")]
-    return mailbox.rpartition("@")[2]
+def _domains(*addresses):
+    """The domain of each e-mail address in `addresses` (display names and lists allowed)."""
+    return [
+        mailbox.rpartition("@")[2] for _name, mailbox in getaddresses([item or "" for item in addresses]) if mailbox
+    ]
 
 
 def secret_key_errors():

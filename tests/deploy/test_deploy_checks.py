@@ -87,3 +87,8 @@ def test_the_issue_report_gives_every_error_it_should(practice):
         "clinic_site.E013",
         "clinic_site.E014",
     }
+
+
+def test_a_list_in_a_single_address_setting_is_read_whole(practice):
+    practice.DEFAULT_FROM_EMAIL = "Smith Vein <no-reply@smithvein.com>, Clinic <x@clinic.example>"
+    assert [error_id for error_id, _msg in errors()] == ["clinic_site.E012"]
