@@ -91,12 +91,16 @@ $(VNU_INSTALLED): tests/html_checker/package-lock.json
 	touch $@
 
 ## What the deployment tests run (tests/deploy/): Debian's Caddy in front of gunicorn, age for the
-## encrypted backups, systemd-analyze for the units.
+## encrypted backups, systemd-analyze for the units, OpenSSH's server as the off-site SFTP account
+## and its client (sftp) pushing to it (the tests run their own sshd on a free port; on a machine
+## running systemd, apt also starts one on port 22: `systemctl disable --now ssh` if unwanted).
+DEPLOY_PACKAGES := caddy age systemd openssh-server openssh-client postgresql-client
 deploy-tools:
-	@{ command -v caddy && command -v age && command -v systemd-analyze; } >/dev/null || { \
-	  echo "Installing Debian's caddy, age and systemd for the deployment tests (needs root)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy age systemd >/dev/null) || \
-	  { echo "Missing tools: run 'sudo apt-get install caddy age systemd' and try again."; exit 1; }; }
+	@{ command -v caddy && command -v age && command -v systemd-analyze && test -x /usr/sbin/sshd && \
+	   command -v sftp && command -v ssh-keyscan && command -v pg_dump; } >/dev/null || { \
+	  echo "Installing Debian's $(DEPLOY_PACKAGES) for the deployment tests (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPLOY_PACKAGES) >/dev/null) || \
+	  { echo "Missing tools: run 'apt-get install $(DEPLOY_PACKAGES)' as root and try again."; exit 1; }; }
 
 ## Refresh the Spanish catalogue after changing English strings, then translate and compile.
 messages: install

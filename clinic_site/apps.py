@@ -9,7 +9,7 @@ class ClinicSiteConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import checks, content  # noqa: F401 - registers the system checks
+        from . import checks, content, deploy_checks  # noqa: F401 - registers the system checks
 
         # Any content saved or deleted drops the cached pages and renews the token (content.py).
         content.connect()

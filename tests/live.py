@@ -402,13 +402,17 @@ class TcpProxy:
 
 
 def env_file(path):
-    """KEY=value lines as systemd's EnvironmentFile= reads them (comments and blanks skipped)."""
+    """KEY="value" lines as systemd's EnvironmentFile= and bash read them (comments and blanks
+    skipped, one pair of surrounding quotes removed; deploy/env.example keeps to that subset)."""
     values = {}
     for line in Path(path).read_text().splitlines():
         line = line.strip()
         if line and not line.startswith(("#", ";")):
             key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            values[key.strip()] = value
     return values
 
 

@@ -7,7 +7,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-    "ALLOWED_HOSTS": "clinic.example",
+    # A practice's real domain: check --deploy refuses env.example's reserved ones (deploy_checks.py).
+    "ALLOWED_HOSTS": "smithvein.com",
+    "SITE_URL": "https://smithvein.com",
+    "APPOINTMENT_STAFF_EMAILS": "frontdesk@smithvein.com",
     "DATABASE_URL": "sqlite:///:memory:",
 }
 

@@ -121,7 +121,7 @@ def test_backup_is_encrypted_and_restores_every_row_and_page(
     # Disaster: the database is gone. Restore into a fresh, empty one.
     source.drop()
     restored.create()
-    run(str(DEPLOY / "restore.sh"), str(backup), str(identity), restored.url(), env=backup_env)
+    run(str(DEPLOY / "restore.sh"), str(backup), str(identity), restored.name, env=backup_env)
 
     assert table_contents(restored) == before
     server = start_gunicorn(
@@ -162,7 +162,10 @@ def test_restore_without_the_private_key_fails_and_leaves_the_database_empty(dat
     restored.create()
 
     result = subprocess.run(
-        [str(DEPLOY / "restore.sh"), str(backup), str(wrong_key), restored.url()], capture_output=True, text=True
+        [str(DEPLOY / "restore.sh"), str(backup), str(wrong_key), restored.name],
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
     assert result.returncode != 0
