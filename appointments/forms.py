@@ -182,8 +182,7 @@ class AppointmentRequestForm(forms.ModelForm):
 
     @cached_property
     def helper(self):
-        """crispy-forms' layout, built when the fields are rendered: a page that shows the kept
-        blank form (request_form.html) never builds it."""
+        """crispy-forms' layout, built only when the fields are rendered."""
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template writes the <form> and its token

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -19,7 +18,6 @@ from redis.exceptions import RedisError
 
 from locations.hours import format_time
 from locations.models import Location
-from shared import public_pages
 from shared.languages import active_language
 
 from . import links
@@ -81,16 +79,7 @@ class AppointmentRequestView(FormView):
     template_name = "appointments/request_form.html"
     form_class = AppointmentRequestForm
 
-    def get(self, request, *args, **kwargs):
-        """The blank form. Its drawn fields are what the page keeps (the template), so the form
-        itself is built only where they are drawn afresh."""
-        return self.render_to_response(self.get_context_data(form=SimpleLazyObject(self.get_form), blank_form=True))
-
     def get_initial(self):
-        return dict(self.initial_answers)
-
-    @cached_property
-    def initial_answers(self):
         initial = {
             "preferred_time": PreferredTime.ANY,
             "contact_method": ContactMethod.PHONE,
@@ -103,14 +92,6 @@ class AppointmentRequestView(FormView):
             if office:
                 initial["location"] = office.pk
         return initial
-
-    def get_context_data(self, **kwargs):
-        # Without the page cache (the embedded default), the blank form's fields are kept on their
-        # own for a while; with it, the whole page is, and dropped the moment an office changes.
-        seconds = 0 if public_pages.enabled() else settings.PUBLIC_PAGE_MAX_AGE
-        return super().get_context_data(
-            **kwargs, blank_fields_seconds=seconds, blank_office=self.initial_answers.get("location", "")
-        )
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

@@ -15,12 +15,9 @@ from .last_known import load_clinic, load_offices
 def clinic(request):
     """The practice and its offices, for the header, the footer and the error pages.
 
-    Lazy, so a response that never renders them (a redirect) costs no query. The offices come
-    from this process's copy while the practice's content token says it is current
-    (last_known.py).
+    Lazy, so a response that never renders them (a redirect) costs no query.
     """
-    practice = SimpleLazyObject(load_clinic)
-    return {"clinic": practice, "offices": SimpleLazyObject(lambda: load_offices(practice))}
+    return {"clinic": SimpleLazyObject(load_clinic), "offices": SimpleLazyObject(load_offices)}
 
 
 def languages(request):

@@ -1,15 +1,9 @@
-"""The last practice details and offices read, for pages shown while the database is down.
+"""The last practice details and offices read, for the error pages shown while the database is
+down: they must still give patients a phone number to call.
 
-The error pages must give patients a phone number to call even during an outage, so they fall
-back on what was read last: this process's copy, or, for a process that started during the
-outage, the copy another process shared through the cache (Redis in production) within the last
-few minutes. Public data only; nothing about patients is ever kept here.
-
-The offices are also kept between requests while the database answers: reading them with their
-hours is most of a plain page's cost, and they change only when an editor saves something. Each
-request reads the practice's row anyway, and its content token changes with every such save
-(content.py), so the kept offices serve only while the token and the day they were read under
-still hold: an editor's change shows on the very next request in every process.
+Worth its code because an outage is exactly when patients call: a process serves what it read
+last, and a process started during the outage the copy another one shared through Redis within
+the last few minutes (the database cache goes down with the database). Public data only.
 """
 
 import logging
@@ -18,7 +12,6 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.utils import timezone
 
 from locations.models import Location
 
@@ -29,13 +22,10 @@ logger = logging.getLogger(__name__)
 _last_known = {"clinic": None, "offices": []}
 _last_shared = {"clinic": float("-inf"), "offices": float("-inf")}
 SHARE_EVERY_SECONDS = 300
-# ((content token, day), the offices read under them): one entry, replaced as a whole.
-_kept_offices = (None, [])
 
 
 def _remember(name, value):
     _last_known[name] = value
-    # Only through Redis: the database cache goes down with the database.
     if settings.REDIS_URL and time.monotonic() - _last_shared[name] > SHARE_EVERY_SECONDS:
         _last_shared[name] = time.monotonic()
         try:
@@ -62,31 +52,9 @@ def load_clinic():
         return _recall("clinic") or Clinic(name="")
 
 
-def load_offices(clinic=None):
-    """The offices in display order with their hours, as Location.objects.for_display() reads
-    them; the copy kept under `clinic`'s content token when it still holds (see above).
-
-    The day is part of the key since for_display() reads special dates from today on. The kept
-    instances are shared by every request of this process until the next change: templates only
-    read them (the per-minute answers office_hours.py keeps on them are bounded).
-    """
-    global _kept_offices
-    key = None if clinic is None else (clinic.content_token, timezone.localdate())
-    kept_key, kept = _kept_offices
-    if key is not None and kept_key == key:
-        return kept
+def load_offices():
+    """The offices in display order with their hours (Location.objects.for_display())."""
     try:
-        offices = _remember("offices", list(Location.objects.for_display()))
+        return _remember("offices", list(Location.objects.for_display()))
     except DatabaseError:
         return _recall("offices")
-    if key is not None:
-        # Read under a token that an editor's commit may already have replaced: then the next
-        # request reads a new token and reads the offices again, so nothing stale is served.
-        _kept_offices = (key, offices)
-    return offices
-
-
-def forget_kept_offices():
-    """Drop the kept offices (tests, whose rollbacks can bring back an old token)."""
-    global _kept_offices
-    _kept_offices = (None, [])

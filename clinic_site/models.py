@@ -1,15 +1,9 @@
-import uuid
-
-from django.db import connections, models, router
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shared.languages import translated
 
 from .text import refuse_control_characters_in_fields
-
-
-def new_content_token():
-    return uuid.uuid4().hex
 
 
 class Clinic(models.Model):
@@ -38,10 +32,6 @@ class Clinic(models.Model):
     introduction_es = models.TextField(
         _("introduction (Spanish)"), blank=True, help_text="The same introduction in Spanish."
     )
-    # Not the practice's own detail: a new random value whenever anything public pages show is
-    # saved or deleted (content.py), so each process may keep what it built from that content
-    # (the offices, their hours) for as long as the row it reads anyway says the same.
-    content_token = models.CharField(max_length=32, default=new_content_token, editable=False)
 
     class Meta:
         verbose_name = _("clinic")
@@ -65,21 +55,5 @@ class Clinic(models.Model):
 
     @classmethod
     def load(cls):
-        """The practice's row (the first), or a blank one while there is none.
-
-        Every page reads it, for its details and its content token (content.py). Building this
-        query with the ORM cost more than running it, so its SQL is built once per process and
-        database, and the row made an instance as the ORM makes one."""
-        alias = router.db_for_read(cls)
-        if alias not in _load_sql:
-            _load_sql[alias] = cls.objects.using(alias).order_by("pk")[:1].query.sql_with_params()
-        sql, params = _load_sql[alias]
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return cls(name="")
-        return cls.from_db(alias, [field.attname for field in cls._meta.concrete_fields], row)
-
-
-_load_sql = {}  # Clinic.load()'s (SQL, params) for each database alias
+        """The practice's row (the first), or a blank one while there is none."""
+        return cls.objects.order_by("pk").first() or cls(name="")

@@ -1,28 +1,25 @@
-"""Whole public pages kept in the shared cache for up to a minute, and dropped the moment an
-editor changes what they show.
+"""Public pages kept whole in the shared cache, by the rules of Django's UpdateCacheMiddleware and
+FetchFromCacheMiddleware, and dropped when an editor's change commits.
 
-A public page is a view wrapped in `public_page` (the URLconfs say which): the same for every
-visitor, so kept here, and fresh for browsers for PUBLIC_PAGE_MAX_AGE seconds ("Open now" is at
-most that old). That mark is the one definition the cache reads.
+Outermost middleware: a stored page is the response as every other middleware left it, and a
+served one costs one cache round trip. A response is stored only when
 
-Served from the cache, a page costs one cache round trip (bench/RESULTS.md has the figures). What
-differs between visitors is kept out of the stored copy: the offer of the other language is part
-of the key, and a page with a form (the request form) is stored with a placeholder where its CSRF
-token goes; every response gets a fresh token of its own (Django's `get_token`, which also sets
-the CSRF cookie), so no patient ever receives another visitor's token. Only GETs without a query
-string are kept, and never for a visitor who has a session (staff; a patient who just sent a
-request), nor a response that sets a cookie or says `private` for any other reason (an editor's
-draft preview). A form with errors is a POST: never kept.
-Only requests for the site's own origin (SITE_URL: scheme and host) are kept.
+- its view is a public page (`public_page`: the URLconfs say which);
+- the request is a GET for the site's own origin (SITE_URL), without a query string (anyone
+  could fill the cache with copies of one page) and without any cookie, so nothing on the page
+  came from one;
+- it is a 200, not streamed, sets no cookie (a CSRF token, a session), says neither `private`,
+  `no-store` nor `no-cache`, and does not `Vary: *`.
 
-Every save or delete of the site's content (articles, offices and their hours, the practice's
-details) moves the cache to a new generation; a copy stored in an older one is never served, so
-an editor's change, such as a holiday closure, shows at once on every page, the form included.
+A stored page is served to a GET or HEAD for the same origin and path whose headers named in its
+`Vary` match those it was stored for, and who prefers the same language (the offer of the other
+language; Accept-Language is compared as the language it resolves to, which is all the site
+reads of it), never to a visitor with a session (staff; a patient who just sent a request).
 
-Only worth it, and only on, with a fast shared cache (Redis): with the database cache a cached
-page would cost a query anyway, and migrations would write to a cache table that may not exist
-yet. PUBLIC_PAGE_CACHE_SECONDS turns it on (default: PUBLIC_PAGE_MAX_AGE with REDIS_URL, else 0).
-A cache outage never breaks a page: it is rendered as if the cache were off.
+Each content change (clinic_site/signals.py) starts a new generation once its transaction
+commits; a copy stored in an older one is never served. Only on with a fast shared cache (Redis):
+PUBLIC_PAGE_CACHE_SECONDS (default: PUBLIC_PAGE_MAX_AGE with REDIS_URL, else 0). A cache outage
+never breaks a page: it is rendered as if the cache were off.
 """
 
 import hashlib
@@ -31,131 +28,93 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
+from django.core.exceptions import DisallowedHost
 from django.utils import translation
+from django.utils.cache import cc_delim_re
 
-from shared.public_pages import enabled, public_page  # noqa: F401 (the mark and switch this module reads)
+from shared.public_pages import enabled, is_public_page
 
 logger = logging.getLogger(__name__)
 
-# Apps whose rows appear on public pages (the header and footer show every office): saving one
-# starts a new generation. Not every app: a patient's request or a session saved is no content.
-CONTENT_APPS = {"articles", "locations", "clinic_site"}
 GENERATION_KEY = "public-pages:generation"
-# Rendered where the page's CSRF token goes in the stored copy; letters and dashes only, so
-# HTML escaping leaves it as it is.
-TOKEN_PLACEHOLDER = "public-page-csrf-token-placeholder"  # noqa: S105 - not a secret
 
 
-def new_generation():
-    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    return cache.get(GENERATION_KEY)
-
-
-def canonical_origin():
-    """The site's public scheme and host (SITE_URL), the only ones whose pages are kept: the
-    pages' absolute links (hreflang) repeat the Host header and scheme they were asked with."""
-    return settings.SITE_URL.lower()
+def drop_every_page():
+    """Start a new generation of stored pages (call it once the change has committed)."""
+    if not enabled():
+        return
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 - the change is saved; pages catch up when their copies expire
+        logger.warning("page cache not invalidated: cache unreachable")
 
 
 def request_origin(request):
     return f"{request.scheme}://{request.get_host()}".lower()
 
 
-def page_key(request):
-    where = hashlib.sha256(f"{request_origin(request)}{request.path}".encode()).hexdigest()[:32]
-    # The page's language, and the language the visitor's browser prefers (the offer line).
-    preferred = translation.get_language_from_request(request, check_path=False)
-    return f"public-pages:{where}:{translation.get_language()}:{preferred}"
-
-
-def drop_every_page():
-    """Start a new generation of cached pages (content.py calls it on every save of content)."""
-    if not enabled():
-        return
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        # The change is saved; the pages it shows on catch up within a minute.
-        logger.warning("page cache not invalidated: cache unreachable")
-
-
-def with_fresh_token(request, response):
-    """The response with this visitor's own CSRF token where the placeholder is, if it has one."""
-    if TOKEN_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
-    return response
+def header_value(request, header):
+    """What a stored page's `Vary` compares: the header as sent, Accept-Language as the language
+    it resolves to."""
+    if header == "accept-language":
+        return translation.get_language_from_request(request, check_path=False)
+    return request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
 
 
 class PublicPageCacheMiddleware:
-    """Serves and stores public pages; everything else passes through untouched."""
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not self._may_serve(request):
+            return self.get_response(request)
+        # Every page offers the visitor's preferred language (the languages context processor),
+        # though LocaleMiddleware says Vary: Accept-Language only on unprefixed paths.
+        where = hashlib.sha256(f"{request_origin(request)}{request.path}".encode()).hexdigest()
+        key = f"public-pages:{where}:{header_value(request, 'accept-language')}"
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                generation = cache.get(GENERATION_KEY)
+        except Exception:  # noqa: BLE001 - a cache outage must not take the pages down with it
+            logger.warning("page cache unreachable")
+            return self.get_response(request)
+        stored_generation, varies, stored = found.get(key, (None, {}, None))
+        if stored_generation == generation and all(header_value(request, h) == v for h, v in varies.items()):
+            return stored
         response = self.get_response(request)
-        store = getattr(request, "_public_page_store", None)
-        if not store:
-            return response
-        if self._shareable(response):
-            key, generation = store
+        if request.method == "GET" and not request.COOKIES and is_public_page(request) and self._storable(response):
+            varies = {header: header_value(request, header) for header in self._vary(response)}
             try:
-                cache.set(key, (generation, response), settings.PUBLIC_PAGE_CACHE_SECONDS)
-            except Exception:
+                cache.set(key, (generation, varies, response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
                 logger.warning("page cache not stored: cache unreachable")
-        # Stored (pickled) as it was; the visitor's copy gets its own token.
-        return with_fresh_token(request, response)
-
-    def process_template_response(self, request, response):
-        """A page about to be stored renders the placeholder instead of a token (the view's
-        context wins over the csrf context processor's)."""
-        if getattr(request, "_public_page_store", None) and response.context_data is not None:
-            response.context_data["csrf_token"] = TOKEN_PLACEHOLDER
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not self._cacheable(request, view_func):
-            return None
-        key = page_key(request)
+    @staticmethod
+    def _may_serve(request):
+        if not enabled() or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
         try:
-            # One round trip: the current generation and the stored copy, which is only good if
-            # it was stored in this generation.
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or new_generation()
-        except Exception:
-            # A cache outage must not take the pages down with it: render them as usual.
-            logger.warning("page cache unreachable")
-            return None
-        stored_generation, response = found.get(key, (None, None))
-        if response is not None and stored_generation == generation:
-            return with_fresh_token(request, response)
-        request._public_page_store = (key, generation)
-        return None
+            # Another port, alias or forged scheme would store links to itself for everyone.
+            return request_origin(request) == settings.SITE_URL.lower()
+        except DisallowedHost:
+            return False
 
     @staticmethod
-    def _cacheable(request, view_func):
-        return (
-            enabled()
-            and request.method == "GET"
-            # A query string would let anyone fill the cache with copies of one page.
-            and not request.GET
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            # Another port or alias of the host, or a forged scheme, would store (and serve to
-            # everyone) links to it, and each new port would make a new copy: served, not kept.
-            and request_origin(request) == canonical_origin()
-            and getattr(view_func, "public_page", False)
-        )
+    def _vary(response):
+        return [header.lower() for header in cc_delim_re.split(response.get("Vary", "")) if header]
 
-    @staticmethod
-    def _shareable(response):
-        cache_control = response.get("Cache-Control", "")
-        # A page whose only personal part is its token (now the placeholder) says `private` to
-        # browsers and proxies, for its token's sake: it may be kept here all the same.
-        only_the_token = not response.streaming and TOKEN_PLACEHOLDER.encode() in response.content
+    def _storable(self, response):
+        cache_control = response.get("Cache-Control", "").lower()
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and (only_the_token or not any(word in cache_control for word in ("private", "no-store", "no-cache")))
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+            and "*" not in self._vary(response)
         )

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, as Django's cache middleware: it stores pages as every other middleware left them.
+    "clinic_site.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip sessions, CSRF and auth.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,8 +87,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After sessions and locale (its key holds the language); see page_cache.py.
-    "clinic_site.page_cache.PublicPageCacheMiddleware",
     "clinic_site.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -148,20 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: shared by every process (rate limits live here) ----------------------------
+# --- Cache: shared by every process (rate limits, public pages) -------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its redis-py client (clinic_site/redis_cache.py says why).
-            "BACKEND": "clinic_site.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         },
     }
-    # The {% cache %} tag's own alias: same Redis, but an outage renders the page in full.
-    CACHES["template_fragments"] = {**CACHES["default"], "BACKEND": "clinic_site.redis_cache.FragmentRedisCache"}
 else:
     CACHES = {
         "default": {
@@ -170,16 +167,6 @@ else:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
         }
     }
-
-# What a process renders once and keeps, for the {% cache ... using="process" %} fragments:
-# each is keyed on what it shows as read for the request (the language, the practice's content
-# token, clinic_site/content.py), so it never outlives a change. Local memory, whatever the
-# shared cache is: a round trip would cost more than rendering the fragment again.
-CACHES["process"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "rendered-fragments",
-    "TIMEOUT": None,
-}
 
 # Public pages (clinic_site/page_cache.py): how long anyone may keep one, since its "Open now"
 # goes stale, and how long the page cache keeps them (only with Redis by default; dropped at

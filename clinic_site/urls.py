@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from shared.public_pages import public_page
+
 from . import views
-from .page_cache import public_page
 from .sitemaps import sitemaps
 
 # Patient-facing pages: English at these paths, Spanish at the same paths under /es/. The ones

@@ -9,19 +9,23 @@ from django.utils.cache import patch_cache_control
 
 
 def public_page(view):
-    """Mark `view` as a public page (see the module's docstring), and let browsers keep its
-    responses PUBLIC_PAGE_MAX_AGE seconds unless the view says otherwise (the request form's
-    `never_cache`, a draft preview)."""
+    """Mark `view` as the same for every visitor without a cookie, and let browsers keep its
+    responses PUBLIC_PAGE_MAX_AGE seconds ("Open now" is at most that old) unless the view says
+    otherwise (a draft preview's `never_cache`)."""
 
     @functools.wraps(view)
     def public_view(request, *args, **kwargs):
+        request.is_public_page = True
         response = view(request, *args, **kwargs)
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         return response
 
-    public_view.public_page = True
     return public_view
+
+
+def is_public_page(request):
+    return getattr(request, "is_public_page", False)
 
 
 def enabled():

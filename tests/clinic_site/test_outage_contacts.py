@@ -27,7 +27,6 @@ def shared_redis(settings, monkeypatch):
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         },
-        "process": settings.CACHES["process"],
     }
     monkeypatch.setattr(last_known, "_last_shared", {"clinic": float("-inf"), "offices": float("-inf")})
     yield prefix
