@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from clinic_site.spreadsheet import spreadsheet_safe
+from core.spreadsheet import spreadsheet_safe
 from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord

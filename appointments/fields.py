@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from clinic_site.text import (
+from core.control_characters import (
     MULTILINE_CONTROLS,
     has_control_characters,
     has_invisible_characters,

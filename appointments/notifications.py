@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from clinic_site.models import Clinic
+from core.models import Clinic
 from locations.hours import format_time
 
 from . import calendar, links

@@ -16,9 +16,9 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
+from core.languages import active_language
 from locations.hours import format_time
 from locations.models import Location
-from shared.languages import active_language
 
 from . import links
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day

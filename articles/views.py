@@ -3,7 +3,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from shared.languages import active_language
+from core.languages import active_language
 
 from .models import Article
 

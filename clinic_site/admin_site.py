@@ -4,9 +4,8 @@ would be built twice, losing that module's registrations (the Clinic admin vanis
 
 from django.utils.translation import gettext
 
+from core.models import Clinic
 from staff.sites import StaffAdminSite
-
-from .models import Clinic
 
 
 class ClinicAdminSite(StaffAdminSite):

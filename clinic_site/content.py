@@ -7,10 +7,10 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from . import page_cache
+from core import page_cache
 
 # Apps whose rows appear on public pages (the header and footer show every office).
-CONTENT_APPS = {"articles", "locations", "clinic_site"}
+CONTENT_APPS = {"articles", "locations", "core"}
 
 
 def content_changed(sender, using=None, **kwargs):

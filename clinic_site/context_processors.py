@@ -7,9 +7,10 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 
-from shared.languages import active_language
-
-from .last_known import load_clinic, load_offices
+from core.languages import active_language
+from core.models import Clinic
+from core.outage import last_known
+from locations.models import Location
 
 
 def clinic(request):
@@ -18,6 +19,15 @@ def clinic(request):
     Lazy, so a response that never renders them (a redirect) costs no query.
     """
     return {"clinic": SimpleLazyObject(load_clinic), "offices": SimpleLazyObject(load_offices)}
+
+
+def load_clinic():
+    return last_known("clinic", Clinic.load, default=Clinic(name=""))
+
+
+def load_offices():
+    """The offices in display order with their hours."""
+    return last_known("offices", lambda: list(Location.objects.for_display()), default=[])
 
 
 def languages(request):

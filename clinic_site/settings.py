@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pgtrigger",
+    "core",
     "staff",
     "clinic_site",
     "articles",
@@ -70,7 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost, as Django's cache middleware: it stores pages as every other middleware left them.
-    "clinic_site.page_cache.PublicPageCacheMiddleware",
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip sessions, CSRF and auth.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,8 +111,6 @@ TEMPLATES = [
                 "clinic_site.context_processors.clinic",
                 "clinic_site.context_processors.languages",
             ],
-            # The shared package is not an app, so its template libraries are named here.
-            "libraries": {"json_ld": "shared.json_ld", "icons": "shared.icons"},
         },
     },
 ]
@@ -209,7 +208,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # (staff/second_factor.py), so wrong codes add up to the same lockout.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # --- Staff security (staff/): second factor, idle warning, access record -----------------
@@ -282,7 +281,7 @@ APPOINTMENT_STAFF_EMAILS = env_list("APPOINTMENT_STAFF_EMAILS")
 APPOINTMENT_RATE_LIMIT = os.environ.get("APPOINTMENT_RATE_LIMIT", "5/h")
 APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "365"))
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "clinic_site.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 # A cache outage must not turn every patient away: the honeypot still stands.
 RATELIMIT_FAIL_OPEN = True
 # The database cache's increment is not atomic, so django-ratelimit refuses it (E003).

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from shared.public_pages import public_page
+from core.public_pages import public_page
 
 from . import views
 from .sitemaps import sitemaps

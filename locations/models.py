@@ -8,8 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
-from clinic_site.text import refuse_control_characters_in_fields
-from shared.languages import translated
+from core.control_characters import refuse_control_characters_in_fields
+from core.languages import translated
 
 
 def hours_prefetches():

@@ -14,5 +14,6 @@ class LocationListView(ListView):
 class LocationDetailView(DetailView):
     template_name = "locations/location_detail.html"
     context_object_name = "office"
+
     def get_queryset(self):
         return Location.objects.for_display()  # special dates from today on: read per request

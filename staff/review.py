@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.utils import timezone
 
-from clinic_site.spreadsheet import spreadsheet_safe
+from core.spreadsheet import spreadsheet_safe
 
 from .models import AccessRecord
 

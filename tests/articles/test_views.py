@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from articles.models import Article
-from clinic_site.models import Clinic
+from core.models import Clinic
 from tests.factories import StaffFactory
 from tests.page import Page
 

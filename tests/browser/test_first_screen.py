@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clinic_site.models import Clinic
+from core.models import Clinic
 from locations.models import Location
 
 from .conftest import PHONE

@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.cache import patch_vary_headers
 
 from clinic_site.urls import handler400, handler404, handler500, urlpatterns  # noqa: F401
-from shared.public_pages import public_page
+from core.public_pages import public_page
 
 FORM = engines["django"].from_string('<form method="post">{% csrf_token %}</form>')
 

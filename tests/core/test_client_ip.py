@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from clinic_site.client_ip import client_ip
+from core.client_ip import client_ip
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """CSV files staff open in a spreadsheet (the requests export, the reports, the access review)."""
 
-from .text import as_displayed
+from .control_characters import as_displayed
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from clinic_site import page_cache as page_cache_module
+from core import page_cache as page_cache_module
 from locations.models import Location, SpecialDate
 from tests.factories import StaffFactory
 from tests.live import free_port
@@ -146,7 +146,7 @@ def test_a_save_drops_the_pages_only_when_its_transaction_commits(page_cache, dj
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_visitor_during_a_slow_save_never_stores_the_old_page_under_the_new_generation(page_cache):
     """Another visitor, on a connection of its own, reads the committed (old) phone while the
     editor's transaction is open; once it commits, the next visitor sees the new phone."""
@@ -171,7 +171,7 @@ def test_a_visitor_during_a_slow_save_never_stores_the_old_page_under_the_new_ge
 # --- nothing personal is stored, whatever the view returns -----------------------------------
 
 
-@pytest.mark.urls("tests.clinic_site.public_page_urls")
+@pytest.mark.urls("tests.core.public_page_urls")
 def test_a_plain_view_with_a_csrf_token_never_shares_it(page_cache):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first_page, second_page = first.get("/plain-form/"), second.get("/plain-form/")
@@ -185,7 +185,7 @@ def test_a_plain_view_with_a_csrf_token_never_shares_it(page_cache):
     assert not any(first_token.encode() in entry or second_token.encode() in entry for entry in cache._cache.values())  # noqa: SLF001
 
 
-@pytest.mark.urls("tests.clinic_site.public_page_urls")
+@pytest.mark.urls("tests.core.public_page_urls")
 def test_a_page_read_from_a_cookie_is_never_served_to_another_visitor(page_cache):
     assert Client(HTTP_COOKIE="name=Ana").get("/cookie-greeting/").content == b"Hello Ana"
     assert Client().get("/cookie-greeting/").content == b"Hello visitor"
@@ -193,14 +193,14 @@ def test_a_page_read_from_a_cookie_is_never_served_to_another_visitor(page_cache
     assert b"Ana" not in Client().get("/cookie-greeting/").content
 
 
-@pytest.mark.urls("tests.clinic_site.public_page_urls")
+@pytest.mark.urls("tests.core.public_page_urls")
 def test_a_page_is_served_only_to_requests_with_the_headers_it_varies_on(page_cache):
     assert Client(HTTP_X_BRANCH="east").get("/varies/").content == b"For east"
     assert Client(HTTP_X_BRANCH="west").get("/varies/").content == b"For west"
     assert Client().get("/varies/").content == b"For everyone"
 
 
-@pytest.mark.urls("tests.clinic_site.public_page_urls")
+@pytest.mark.urls("tests.core.public_page_urls")
 def test_a_page_that_says_private_is_never_stored(page_cache):
     Client().get("/private/")
     assert not [key for key in cache._cache if "public-pages:" in key and "generation" not in key]  # noqa: SLF001

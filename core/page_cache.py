@@ -32,7 +32,7 @@ from django.core.exceptions import DisallowedHost
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
-from shared.public_pages import enabled, is_public_page
+from core.public_pages import enabled, is_public_page
 
 logger = logging.getLogger(__name__)
 

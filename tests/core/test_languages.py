@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from shared.languages import active_language, translated
+from core.languages import active_language, translated
 
 NOTE = SimpleNamespace(note="Closed for Thanksgiving", note_es="Cerrado por el Día de Acción de Gracias")
 UNTRANSLATED = SimpleNamespace(note="Closed for Thanksgiving", note_es="")
