@@ -10,11 +10,9 @@ import logging
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -35,7 +33,6 @@ from .models import (
     Visit,
     normalize_reference,
 )
-from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
 
 logger = logging.getLogger(__name__)
 
@@ -304,56 +301,6 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         if not phonenumbers.is_valid_number(number):
             return ""
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-    # --- reports -------------------------------------------------------------------------
-
-    def get_urls(self):
-        # Through admin_view, so the reports get whatever protection the admin site has.
-        reports = [
-            path("reports/", self.admin_site.admin_view(self.reports_view), name="appointments_reports"),
-            path("reports/csv/", self.admin_site.admin_view(self.reports_csv), name="appointments_reports_csv"),
-        ]
-        return reports + super().get_urls()
-
-    def _report(self, request):
-        """The form and its report (None when the form is invalid). Aggregates only: no patient
-        is identified, so no access record is written. Staff who may see requests only."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        form = ReportForm(request.GET or None)
-        if not form.is_bound:
-            form = ReportForm({})
-        if not form.is_valid():
-            return form, None
-        return form, build_report(form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["office"])
-
-    def reports_view(self, request):
-        form, report = self._report(request)
-        office = request.GET.get("office", "")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reports",
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-            "charts": report_charts(report) if report else None,
-            "presets": [
-                (weeks, f"?weeks={weeks}" + (f"&office={office}" if office.isdigit() else "")) for weeks in PRESET_WEEKS
-            ],
-            "query": request.GET.urlencode(),
-        }
-        return TemplateResponse(request, "admin/appointments/reports.html", context, status=200 if report else 400)
-
-    def reports_csv(self, request):
-        form, report = self._report(request)
-        if report is None:
-            return self.reports_view(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-reports-{report.start}-{report.end}.csv"'
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")
-        write_csv(report, response, spreadsheet_safe)
-        return response
 
     # --- actions -------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
 import datetime
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
@@ -11,11 +14,15 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from redis.exceptions import RedisError
 
+from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.hours import hours_on
 from locations.models import Location
 
 from .queue import first_contact_wait, overdue_cutoff
+
+logger = logging.getLogger(__name__)
 
 # Read over the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -160,6 +167,13 @@ class IllegalMove(ValidationError):
     field it concerns ("status" or "closing_reason") so a form shows it beside that field."""
 
 
+# The call-back time told to patients (appointments/includes/callback_time.txt).
+CALLBACK_MIN_CONTACTED = 20
+CALLBACK_WINDOW = datetime.timedelta(days=30)
+CALLBACK_CACHE_KEY = "appointments:typical-callback-hours"
+CALLBACK_CACHE_SECONDS = 3600
+
+
 class AppointmentRequestQuerySet(models.QuerySet):
     def new(self):
         return self.filter(status=Status.NEW)
@@ -185,6 +199,36 @@ class AppointmentRequestQuerySet(models.QuerySet):
             overdue=Count("pk", filter=self.overdue_condition(now)),
             handled_today=Count("pk", filter=self.handled_condition(now.date())),
         )
+
+    def typical_callback_hours(self):
+        """The median wait for a first contact over the last 30 days, in business hours rounded
+        up, or None while fewer than 20 requests were contacted then: the call-back time told
+        to patients. Cached for an hour, so patients' pages never aggregate the raw rows; None
+        (the usual wording) with the cache unreachable, since a page can do without it."""
+        try:
+            cached = cache.get(CALLBACK_CACHE_KEY)
+            if cached is None:
+                cached = {"hours": self._median_callback_hours()}
+                cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
+        except RedisError as error:
+            logger.warning("call-back time not read: cache unreachable", extra={"error_type": type(error).__name__})
+            return None
+        return cached["hours"]
+
+    def _median_callback_hours(self):
+        recent = self.filter(
+            first_contacted_at__gte=timezone.now() - CALLBACK_WINDOW, business_seconds_to_contact__isnull=False
+        ).order_by()
+        if has_percentile_cont():
+            figures = recent.aggregate(n=Count("pk"), median=PercentileCont(0.5, "business_seconds_to_contact"))
+            contacted, median = figures["n"], figures["median"]
+        else:
+            waits = sorted(recent.values_list("business_seconds_to_contact", flat=True))
+            contacted, median = len(waits), percentile(waits, 0.5)
+        if contacted < CALLBACK_MIN_CONTACTED:
+            return None
+        # "Within 0 business hours" promises the impossible: a contact takes at least an hour.
+        return max(1, math.ceil(median / 3600))
 
     def closed_before(self, moment):
         return self.filter(status=Status.CLOSED, closed_at__lt=moment)

@@ -23,8 +23,7 @@ from locations.hours import format_time
 
 from . import calendar, links
 from .forms import format_day
-from .models import Email, PatientChoice
-from .reports import typical_callback_hours
+from .models import AppointmentRequest, Email, PatientChoice
 
 
 def admin_link(appointment_request):
@@ -63,7 +62,7 @@ def receipt(appointment_request):
         "reference": appointment_request.display_reference,
         "office": appointment_request.location,
         "by_email": appointment_request.contact_method == "email",
-        "callback_hours": typical_callback_hours(),
+        "callback_hours": AppointmentRequest.objects.typical_callback_hours(),
     }
     with translation.override(appointment_request.language):
         subject = render_to_string("appointments/email/receipt_subject.txt", context).strip()

@@ -22,8 +22,15 @@ from locations.models import Location
 
 from . import links
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
-from .models import PATIENT_MOVES, ContactMethod, PatientChoice, PreferredTime, format_reference, new_reference
-from .reports import typical_callback_hours
+from .models import (
+    PATIENT_MOVES,
+    AppointmentRequest,
+    ContactMethod,
+    PatientChoice,
+    PreferredTime,
+    format_reference,
+    new_reference,
+)
 from .tasks import emails_on_arrival
 
 # What the confirmation page may show, kept in the submitting browser's session only.
@@ -151,7 +158,7 @@ def request_received(request):
         "office": office,
         "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
         "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
-        "callback_hours": typical_callback_hours(),
+        "callback_hours": AppointmentRequest.objects.typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)
 

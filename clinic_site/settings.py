@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "articles",
     "locations",
     "appointments",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -15,22 +15,28 @@ and so does its wait and its outcome.
 import csv
 import datetime
 import logging
-import math
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, DateField, F, FloatField, Func, IntegerField, Q, Value
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
-from redis.exceptions import RedisError
 
+from appointments.models import (
+    LANGUAGE_CHOICES,
+    AppointmentRequest,
+    ClosingReason,
+    PatientChoice,
+    PatientKind,
+    Reason,
+    Status,
+)
+from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.models import Location
 
 from . import charts
-from .models import LANGUAGE_CHOICES, AppointmentRequest, ClosingReason, PatientChoice, PatientKind, Reason, Status
 
 logger = logging.getLogger(__name__)
 
@@ -39,38 +45,6 @@ DEFAULT_WEEKS = 12
 # Longer ranges make charts of unreadable slivers; the CSV of two years is still small.
 MAX_RANGE_DAYS = 2 * 366
 HOUR = 3600
-
-# The call-back time told to patients (appointments/includes/callback_time.txt).
-CALLBACK_MIN_CONTACTED = 20
-CALLBACK_WINDOW = datetime.timedelta(days=30)
-CALLBACK_CACHE_KEY = "appointments:typical-callback-hours"
-CALLBACK_CACHE_SECONDS = 3600
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's continuous percentile (linear interpolation between the nearest values)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, fraction, expression, **extra):
-        # A constant of ours, never user input; float() keeps it a plain number in the SQL.
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def percentile(sorted_values, fraction):
-    """What percentile_cont gives, for the databases that lack it; None for no values."""
-    if not sorted_values:
-        return None
-    position = fraction * (len(sorted_values) - 1)
-    lower = math.floor(position)
-    upper = min(lower + 1, len(sorted_values) - 1)
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (position - lower)
-
-
-def has_percentile_cont():
-    return connection.vendor == "postgresql"
 
 
 def week_start(day):
@@ -344,41 +318,6 @@ def write_csv(report, response, safe):
     writer.writerow(CSV_HEADER)
     for row in csv_rows(report):
         writer.writerow(safe(value) for value in row)
-
-
-# --- the call-back time told to patients ----------------------------------------------------
-
-
-def typical_callback_hours():
-    """The median wait for a first contact over the last 30 days, in business hours rounded up,
-    or None while fewer than 20 requests were contacted then. Cached for an hour, so patients'
-    pages never aggregate the raw rows. With the cache unreachable it says None (the usual
-    wording): the confirmation page must not fail for a figure it can do without."""
-    try:
-        cached = cache.get(CALLBACK_CACHE_KEY)
-        if cached is None:
-            cached = {"hours": _typical_callback_hours()}
-            cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
-    except RedisError as error:
-        logger.warning("call-back time not read: cache unreachable", extra={"error_type": type(error).__name__})
-        return None
-    return cached["hours"]
-
-
-def _typical_callback_hours():
-    recent = AppointmentRequest.objects.filter(
-        first_contacted_at__gte=timezone.now() - CALLBACK_WINDOW, business_seconds_to_contact__isnull=False
-    ).order_by()
-    if has_percentile_cont():
-        figures = recent.aggregate(n=Count("pk"), median=PercentileCont(0.5, "business_seconds_to_contact"))
-        contacted, median = figures["n"], figures["median"]
-    else:
-        waits = sorted(recent.values_list("business_seconds_to_contact", flat=True))
-        contacted, median = len(waits), percentile(waits, 0.5)
-    if contacted < CALLBACK_MIN_CONTACTED:
-        return None
-    # "Within 0 business hours" promises the impossible: a contact takes at least an hour to say.
-    return max(1, math.ceil(median / HOUR))
 
 
 # --- the page's charts --------------------------------------------------------------------

@@ -30,10 +30,10 @@ from appointments.models import (
 )
 from locations.models import Location
 from staff.models import AccessRecord
+from tests.appointments.conftest import CLINIC_ZONE, TODAY, make_request
 from tests.conftest import staff_login
 from tests.factories import StaffFactory
 
-from .conftest import CLINIC_ZONE, TODAY, make_request
 from .generated import generate_requests
 
 REPORTS = reverse("admin:appointments_reports")
