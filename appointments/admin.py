@@ -23,16 +23,17 @@ from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
+from .formats import clinic_datetime
 from .models import (
     PATIENT_FIELDS,
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
-    IllegalMove,
     Status,
     Visit,
     normalize_reference,
 )
+from .workflow import IllegalMove, check_move, move_to
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,6 @@ RECORD = [
     "unsent_email",
     "access_history",
 ]
-
-
-def clinic_datetime(moment):
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
 
 
 # The export: one (header, value) pair a column, in the order staff read a request.
@@ -139,6 +136,19 @@ class ScheduleVisitForm(forms.Form):
         return cleaned
 
 
+class AppointmentRequestForm(forms.ModelForm):
+    """A status changed on a request's page is a correction by hand: the workflow checks it,
+    from the status stored now."""
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = self.instance._stored_status() if self.instance.pk else None
+        status = cleaned.get("status")
+        if stored and status and status != stored:
+            check_move(self.instance, stored, status, cleaned.get("closing_reason", ""), correction=True)
+        return cleaned
+
+
 class NeedsAttentionFilter(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "attention"
@@ -156,6 +166,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 @admin.register(AppointmentRequest)
 class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
+    form = AppointmentRequestForm
     # What the front desk triages by comes first, so it stays in view on a narrow screen.
     list_display = [
         "reference_code",
@@ -274,7 +285,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         # The form's clean() already checked the move; it is refused here only if someone else
         # moved the request in between.
         try:
-            obj.move_to(obj.status, by=request.user, closing_reason=obj.closing_reason, correction=True)
+            move_to(obj, obj.status, by=request.user, closing_reason=obj.closing_reason, correction=True)
         except IllegalMove as refused:
             self.message_user(request, " ".join(refused.messages), messages.ERROR)
 
@@ -308,7 +319,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         moved = skipped = 0
         for appointment_request in queryset.select_related(None):
             try:
-                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason, visit=visit)
+                move_to(appointment_request, status, by=request.user, closing_reason=closing_reason, visit=visit)
             except IllegalMove:
                 skipped += 1
                 continue

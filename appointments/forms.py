@@ -5,10 +5,9 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
@@ -21,6 +20,7 @@ from .fields import (
     PatientNameField,
     TypedPhoneWidget,
 )
+from .formats import format_day
 from .models import (
     LANGUAGE_CHOICES,
     PATIENT_FIELDS,
@@ -49,11 +49,6 @@ def filled_in_lazy(message, values):
     """A translated message with numbers filled in when it is shown, in that request's language
     (a class attribute is built once, before any request has chosen a language)."""
     return lazy(lambda: message % values, str)()
-
-
-def format_day(day):
-    # Translators: Django date format for a preferred appointment date, e.g. "Thursday, December 3, 2026".
-    return dateformat.format(day, pgettext("preferred date format", "l, F j, Y"))
 
 
 def radio_choice(label, choices, message):

@@ -11,6 +11,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from .models import AppointmentRequest, Status
+
 SALT = "appointments.visit-link"
 
 
@@ -40,8 +42,6 @@ def link_for(appointment_request):
 
 def request_for(token):
     """The request a link may still change, or Unusable with the reason."""
-    from .models import AppointmentRequest, Status
-
     try:
         payload = signing.loads(token, salt=SALT)
         pk, sequence, ends = int(payload["r"]), int(payload["s"]), int(payload["e"])

@@ -89,11 +89,6 @@ class PatientChoice(models.TextChoices):
     ANOTHER_TIME = "another_time", "Asked for another time"
 
 
-# The status each of the patient's choices moves the request to: a cancelled visit, or back to
-# the front desk to call (the visit stays in the patient's calendar until it is rebooked).
-PATIENT_MOVES = {PatientChoice.CANCELLED: Status.VISIT_CANCELLED, PatientChoice.ANOTHER_TIME: Status.CONTACTED}
-
-
 class Email(models.TextChoices):
     """The e-mails a request sends; the request names the one that could not be sent."""
 
@@ -148,23 +143,6 @@ class ClosingReason(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate request"
     NOT_GENUINE = "not_genuine", "Not a real request (spam or test)"
     OTHER = "other", "Other"
-
-
-# Which status may follow which as the front desk works forward. Going back is a correction
-# made by hand on one request's page (see AppointmentRequest.move_to), never back to new.
-NEXT_STATUSES = {
-    Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CLOSED},
-    Status.CONTACTED: {Status.SCHEDULED, Status.CLOSED},
-    # Scheduled again: the visit changed (the patient gets an updated confirmation).
-    Status.SCHEDULED: {Status.SCHEDULED, Status.VISIT_CANCELLED, Status.CLOSED},
-    Status.VISIT_CANCELLED: {Status.SCHEDULED, Status.CLOSED},
-    Status.CLOSED: set(),
-}
-
-
-class IllegalMove(ValidationError):
-    """A status change the workflow refuses. Its message is written for staff, keyed by the
-    field it concerns ("status" or "closing_reason") so a form shows it beside that field."""
 
 
 # The call-back time told to patients (appointments/includes/callback_time.txt).
@@ -393,14 +371,11 @@ class AppointmentRequest(models.Model):
         return self.phone.as_international
 
     def clean(self):
-        """A status changed in a form is a correction by hand: the workflow checks it, from the
-        status stored now."""
+        """Status changes are checked by the workflow (workflow.py: move_to, and the admin's
+        form for a correction by hand); a closed request always says why."""
         super().clean()
-        stored = None if self._state.adding else self._stored_status()
-        if stored and self.status != stored:
-            self.check_move(stored, self.status, self.closing_reason, correction=True)
-        elif self.status == Status.CLOSED and not self.closing_reason:
-            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
+        if self.status == Status.CLOSED and not self.closing_reason:
+            raise ValidationError({"closing_reason": CLOSING_REASON_NEEDED})
 
     @property
     def visit(self):
@@ -413,73 +388,6 @@ class AppointmentRequest(models.Model):
             self.status == Status.SCHEDULED
             or (self.status == Status.CLOSED and self.closing_reason == ClosingReason.BOOKED)
         )
-
-    def move_to(self, status, by, closing_reason="", correction=False, visit=None, patient_choice=""):
-        """Move the request along the front desk's workflow and save it: the one way its status
-        changes (admin actions and form, commands, the patient's link, the shell).
-
-        Records who moved it (`by`, a user) and, through save(), when it was first contacted
-        or closed. Refuses an illegal move with IllegalMove. The move starts from the status
-        stored now, read under a row lock, so two people moving the same request cannot both
-        succeed. A `correction` (a person fixing one request on its page) may also go back to
-        an earlier handled status or reopen a closed request.
-
-        Scheduling takes the `visit` (checked against the office's hours); the patient's own
-        choice (`patient_choice`, with `by` None) flags the request for the front desk. The
-        e-mails a move means (confirmation, update, cancellation, reminder, staff notice) are
-        queued once the move is committed.
-        """
-        from .tasks import emails_after_move
-
-        with transaction.atomic():
-            stored = self._stored_status(lock=True)
-            if stored is None:
-                raise IllegalMove({"status": "This request no longer exists."})
-            self.check_move(stored, status, closing_reason, correction, visit, patient_choice)
-            if status == Status.SCHEDULED and visit is None:
-                visit = self.visit  # a correction that keeps the booked visit
-            if status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and self.visit_at is not None:
-                self.visit_sequence += 1  # calendars replace the event they hold
-            if visit:
-                self.visit_at, self.visit_office, self.reminder_sent_at = visit.at, visit.office, None
-            if patient_choice:
-                self.patient_choice, self.patient_choice_at = patient_choice, timezone.now()
-            else:
-                self.handled_by = by
-            self.needs_attention = bool(patient_choice)
-            self.status = status
-            self.closing_reason = closing_reason
-            self.save()
-            emails_after_move(self, patient_choice)
-
-    def check_move(self, current, status, closing_reason="", correction=False, visit=None, patient_choice=""):
-        """Raise IllegalMove unless the workflow lets a request go from `current` to `status`."""
-        if status not in Status.values:
-            raise IllegalMove({"status": f"There is no status “{status}”."})
-        label, current_label = Status(status).label.lower(), Status(current).label.lower()
-        if patient_choice:
-            # The visit must still stand: scheduled, or closed as booked (the link still works).
-            standing = current == Status.SCHEDULED or (current == Status.CLOSED and self.visit_is_on)
-            if not standing or PATIENT_MOVES.get(patient_choice) != status:
-                raise IllegalMove({"status": "This visit can no longer be changed from the link."})
-            return
-        if status == Status.SCHEDULED:
-            if visit is None and not (correction and self.visit_at):
-                raise IllegalMove(
-                    {"status": "Use the “Schedule visit” action to set the visit's date, time and office."}
-                )
-            if visit and (problem := visit.problem()):
-                raise IllegalMove({"visit": problem})
-        if status == current and not (status == Status.SCHEDULED and visit):
-            raise IllegalMove({"status": f"This request is already {label}."})
-        if status == Status.NEW:
-            raise IllegalMove({"status": "A request that has been handled cannot go back to new."})
-        if not correction and status not in NEXT_STATUSES[current]:
-            raise IllegalMove(
-                {"status": f"This request is already {current_label}: change it to {label} on its own page."}
-            )
-        if status == Status.CLOSED and closing_reason not in ClosingReason.values:
-            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
 
     def _stored_status(self, lock=False):
         rows = type(self).objects.filter(pk=self.pk)

@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from core.models import Clinic
-from locations.hours import format_time
 
 from . import calendar, links
-from .forms import format_day
+from .formats import visit_date_and_time
 from .models import AppointmentRequest, Email, PatientChoice
 
 
@@ -76,13 +75,11 @@ def visit_message(appointment_request, kind):
     visit = appointment_request.visit
     clinic = Clinic.load()
     with translation.override(appointment_request.callback_language):
-        local = timezone.localtime(visit.at)
         context = {
             "kind": kind,
             "practice": clinic.name,
             "reference": appointment_request.display_reference,
-            "date": format_day(local.date()),
-            "time": format_time(local.time()),
+            **visit_date_and_time(visit.at),
             "office": visit.office,
             "link": "" if kind == Email.CANCELLATION else links.link_for(appointment_request),
         }

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import PATIENT_EMAILS, AppointmentRequest, Email, Status
+from .notifications import build
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,6 @@ REMINDER_TIME = datetime.time(10)
 @task()
 def send_email(pk, kind, sequence=0, attempt=1):
     """Send one e-mail of a request, unless it is no longer due. Returns what happened."""
-    from .notifications import build
-
     appointment_request = AppointmentRequest.objects.select_related("location", "visit_office").filter(pk=pk).first()
     # Purged meanwhile, or superseded (already sent, visit changed or cancelled).
     if appointment_request is None or not is_due(appointment_request, kind, sequence):

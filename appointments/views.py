@@ -17,13 +17,12 @@ from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
 from core.languages import active_language
-from locations.hours import format_time
 from locations.models import Location
 
 from . import links
-from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
+from .formats import format_day, visit_date_and_time
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm
 from .models import (
-    PATIENT_MOVES,
     AppointmentRequest,
     ContactMethod,
     PatientChoice,
@@ -32,6 +31,7 @@ from .models import (
     new_reference,
 )
 from .tasks import emails_on_arrival
+from .workflow import PATIENT_MOVES, move_to
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
@@ -181,7 +181,7 @@ def visit_link(request, token):
         choice = request.POST.get("choice", "")
         if choice in PatientChoice.values:
             try:
-                appointment_request.move_to(PATIENT_MOVES[choice], by=None, patient_choice=choice)
+                move_to(appointment_request, PATIENT_MOVES[choice], by=None, patient_choice=choice)
             except ValidationError:  # changed between the page and the click
                 return render_unusable_link(request, "changed")
             return render_visit_page(request, appointment_request, "appointments/visit_answered.html", choice)
@@ -200,10 +200,8 @@ def render_unusable_link(request, reason):
 
 def render_visit_page(request, appointment_request, template_name, choice=""):
     visit = appointment_request.visit
-    local = timezone.localtime(visit.at)
     context = {
-        "date": format_day(local.date()),
-        "time": format_time(local.time()),
+        **visit_date_and_time(visit.at),
         "office": visit.office,
         "choice": choice,
         "choices": PatientChoice,
