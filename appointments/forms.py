@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
 
-from .fields import (
+from .form_fields import (
     TOO_LONG_MESSAGE,
     CallbackPhoneField,
     PatientEmailField,

@@ -20,7 +20,7 @@ from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.hours import hours_on
 from locations.models import Location
 
-from .queue import first_contact_wait, overdue_cutoff
+from .overdue import first_contact_wait, overdue_cutoff
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 To staff: a heads-up for each new request and for each answer a patient gives through their
 link. To the patient, only if they gave an address: the receipt, then the visit's confirmation,
-update, cancellation and reminder, each with a calendar file (appointments/calendar.py).
+update, cancellation and reminder, each with a calendar file (appointments/ics.py).
 
 E-mail is not a safe place for health information: none of them carries the patient's name,
 phone, reason or message, nor anything else the patient wrote. Staff open the request in admin
@@ -20,7 +20,7 @@ from django.utils import translation
 
 from core.models import Clinic
 
-from . import calendar, links
+from . import ics, visit_tokens
 from .formats import visit_date_and_time
 from .models import AppointmentRequest, Email, PatientChoice
 
@@ -81,13 +81,13 @@ def visit_message(appointment_request, kind):
             "reference": appointment_request.display_reference,
             **visit_date_and_time(visit.at),
             "office": visit.office,
-            "link": "" if kind == Email.CANCELLATION else links.link_for(appointment_request),
+            "link": "" if kind == Email.CANCELLATION else visit_tokens.link_for(appointment_request),
         }
         subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
         body = render_to_string("appointments/email/visit.txt", context)
-        ics = calendar.invitation(appointment_request, clinic, cancelled=kind == Email.CANCELLATION)
+        invitation = ics.invitation(appointment_request, clinic, cancelled=kind == Email.CANCELLATION)
     message = EmailMessage(subject, body, None, [appointment_request.email])
-    message.attach(calendar_part(ics, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
+    message.attach(calendar_part(invitation, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
     return message
 
 

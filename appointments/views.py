@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from core.languages import active_language
 from locations.models import Location
 
-from . import links
+from . import visit_tokens
 from .formats import format_day, visit_date_and_time
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
 from .models import (
@@ -169,8 +169,8 @@ def visit_link(request, token):
     """The page the link in the patient's e-mails opens: the visit, and two buttons (cancel it,
     or ask for another time). Anything wrong with the link gets a friendly page with the phones."""
     try:
-        appointment_request = links.request_for(token)
-    except links.Unusable as unusable:
+        appointment_request = visit_tokens.request_for(token)
+    except visit_tokens.Unusable as unusable:
         # Only refused links count towards the limit on GET: they are what guessing looks like.
         if submission_over_limit(request, group="visit-link"):
             return too_many_requests(request)

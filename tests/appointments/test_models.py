@@ -11,7 +11,7 @@ from appointments.models import (
     format_reference,
     normalize_reference,
 )
-from appointments.queue import one_business_day_before
+from appointments.overdue import one_business_day_before
 from appointments.workflow import IllegalMove, move_to
 from tests.factories import StaffFactory
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from appointments import links
+from appointments import visit_tokens
 from appointments.models import AppointmentRequest
 from appointments.workflow import move_to
 
@@ -23,7 +23,7 @@ def booked(medical_center):
 
 
 def path_of(request):
-    return links.link_for(request).removeprefix("http://testserver")
+    return visit_tokens.link_for(request).removeprefix("http://testserver")
 
 
 def test_the_link_opens_the_visit_in_the_patients_language_without_an_id_in_it(client, booked):
@@ -95,7 +95,7 @@ def test_an_expired_link_gets_a_friendly_page(client, booked, clinic_clock):
     "mangle", [lambda token: token[:-2] + "xx", lambda token: "nonsense", lambda token: token + "a"]
 )
 def test_a_tampered_link_gets_a_friendly_page(client, booked, mangle):
-    token = links.token_for(booked)
+    token = visit_tokens.token_for(booked)
     response = client.get(f"/appointments/visit/{mangle(token)}/")
     assert response.status_code == 400
     assert "We could not find the appointment this link is for." in response.content.decode()

@@ -55,7 +55,7 @@ def test_the_visit_link_pages_have_no_wcag_violations_and_work_without_javascrip
 
     from django.utils import timezone
 
-    from appointments import links
+    from appointments import visit_tokens
     from appointments.models import AppointmentRequest, Visit
     from locations.models import Location
     from tests.appointments.conftest import make_request
@@ -66,7 +66,7 @@ def test_the_visit_link_pages_have_no_wcag_violations_and_work_without_javascrip
         day += datetime.timedelta(days=1)
     booked = make_request(office, status="contacted", callback_language=language)
     move_to(booked, "scheduled", by=None, visit=Visit.at_clinic_time(day, datetime.time(10), office))
-    path = links.link_for(booked).removeprefix("http://testserver")
+    path = visit_tokens.link_for(booked).removeprefix("http://testserver")
     found = {}
     checked = new_page()
     checked.goto(path)

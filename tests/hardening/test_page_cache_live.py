@@ -1,6 +1,6 @@
 """The pages the page cache keeps in Redis never outlive an editor's save made in another
 process: live gunicorn with two workers and the page cache on, the save made by a separate
-`manage.py shell`, as the admin's own process would (clinic_site/content.py drops the pages once
+`manage.py shell`, as the admin's own process would (clinic_site/signals.py drops the pages once
 that save commits)."""
 
 import pytest

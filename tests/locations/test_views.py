@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic_site.content import content_changed
+from clinic_site.signals import content_changed
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to
 from tests.page import Page
@@ -213,7 +213,7 @@ def count_queries(client, path):
 @pytest.mark.parametrize("path", ["/locations/medical-center-drive/", "/locations/dean-martin/", "/locations/", "/"])
 def test_query_count_does_not_grow_with_special_dates(client, path):
     """Both on the first request after an editor's save, when a process reads everything again,
-    and on the requests after it, which reuse what the process kept (clinic_site/content.py)."""
+    and on the requests after it, which reuse what the process kept (clinic_site/signals.py)."""
     get_page(client, path)
     content_changed(sender=SpecialDate)
     after_a_change, _response = count_queries(client, path)

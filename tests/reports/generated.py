@@ -8,7 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingReason, PatientChoice, Status
-from appointments.queue import first_contact_wait
+from appointments.overdue import first_contact_wait
 from locations.models import Location
 
 
