@@ -3,7 +3,6 @@ happened; they never edit what the patient wrote. Bulk actions save row by row a
 history entry for each, since queryset.update() would leave no trace of who did what.
 """
 
-import csv
 import datetime
 import logging
 
@@ -11,14 +10,13 @@ import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from core.spreadsheet import spreadsheet_safe
+from core.spreadsheet import csv_response
 from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
@@ -382,17 +380,12 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-requests-{timezone.localdate()}.csv"'
-        response["Cache-Control"] = "no-store"
-        # A byte-order mark, so spreadsheet programs read accents (Spanish names) correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(header for header, _value in CSV_COLUMNS)
         rows = list(queryset.select_related("location").order_by("created_at", "pk"))
         record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
-        for row in rows:
-            writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)
         # Who took patient data out of the system, for the audit trail; no patient data here.
         logger.info("appointment requests exported", extra={"user_id": request.user.pk, "count": len(rows)})
-        return response
+        return csv_response(
+            f"appointment-requests-{timezone.localdate()}.csv",
+            [header for header, _value in CSV_COLUMNS],
+            ([value(row) for _header, value in CSV_COLUMNS] for row in rows),
+        )

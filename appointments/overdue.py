@@ -17,6 +17,15 @@ def is_business_day(day):
     return day.weekday() < 5
 
 
+def business_days_before(day, count=1):
+    """The date `count` business days before `day` (the overdue rule, and the visit reminder)."""
+    while count:
+        day -= datetime.timedelta(days=1)
+        if is_business_day(day):
+            count -= 1
+    return day
+
+
 def one_business_day_before(moment):
     """The moment exactly one business day before `moment`, on the clinic's clock.
 
@@ -28,9 +37,7 @@ def one_business_day_before(moment):
     day, clock = local.date(), local.time()
     if not is_business_day(day):
         clock = datetime.time(0)
-    day -= datetime.timedelta(days=1)
-    while not is_business_day(day):
-        day -= datetime.timedelta(days=1)
+    day = business_days_before(day)
     # A business day is never a daylight-saving change day (those are Sundays in the US),
     # so this wall-clock time exists exactly once.
     return timezone.make_aware(datetime.datetime.combine(day, clock))

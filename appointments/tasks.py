@@ -22,6 +22,7 @@ from django_tasks import task
 
 from .models import PATIENT_EMAILS, AppointmentRequest, Email, Status
 from .notifications import build
+from .overdue import business_days_before
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +143,5 @@ def emails_after_move(appointment_request, patient_choice):
 def reminder_moment(visit_at):
     """REMINDER_TIME on the day APPOINTMENT_REMINDER_BUSINESS_DAYS business days (Monday to
     Friday) before the visit, clinic time."""
-    day = timezone.localdate(visit_at)
-    remaining = settings.APPOINTMENT_REMINDER_BUSINESS_DAYS
-    while remaining:
-        day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
+    day = business_days_before(timezone.localdate(visit_at), settings.APPOINTMENT_REMINDER_BUSINESS_DAYS)
     return datetime.datetime.combine(day, REMINDER_TIME, tzinfo=timezone.get_default_timezone())

@@ -2,14 +2,13 @@
 at the addresses they had under the requests' admin."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from appointments.models import AppointmentRequest
-from core.spreadsheet import spreadsheet_safe
+from core.spreadsheet import csv_response
 
-from .figures import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
+from .figures import CSV_HEADER, PRESET_WEEKS, ReportForm, build_report, csv_rows, report_charts
 
 PREFIX = "appointments/appointmentrequest/reports/"
 
@@ -64,9 +63,4 @@ class ReportsAdminMixin:
         form, report = self._report(request)
         if report is None:
             return self.reports_view(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-reports-{report.start}-{report.end}.csv"'
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")
-        write_csv(report, response, spreadsheet_safe)
-        return response
+        return csv_response(f"appointment-reports-{report.start}-{report.end}.csv", CSV_HEADER, csv_rows(report))

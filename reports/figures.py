@@ -12,7 +12,6 @@ Weeks run Monday to Sunday on the clinic's clock; a request counts in the week i
 and so does its wait and its outcome.
 """
 
-import csv
 import datetime
 import logging
 from dataclasses import dataclass, field
@@ -311,13 +310,6 @@ def csv_rows(report):
 
 def _blank(value):
     return "" if value is None else value
-
-
-def write_csv(report, response, safe):
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in csv_rows(report):
-        writer.writerow(safe(value) for value in row)
 
 
 # --- the page's charts --------------------------------------------------------------------
