@@ -25,7 +25,7 @@ TOO_LONG_MESSAGE = _("Please shorten this to %(limit_value)d characters or fewer
 class PlainTextMixin:
     """Patient text is plain text: surrounding whitespace trimmed, control characters (NUL,
     escape, ...) refused with one plain message rather than stored or half-accepted, and
-    invisible formatting characters (bidi overrides, zero-width spaces: clinic_site/text.py)
+    invisible formatting characters (bidi overrides, zero-width spaces: core/control_characters.py)
     dropped, or refused where they could disguise a name."""
 
     allowed_controls = ""

@@ -157,7 +157,7 @@ class AppointmentRequestQuerySet(models.QuerySet):
         return self.filter(status=Status.NEW)
 
     def overdue(self, now=None):
-        """Still new after one business day (Monday to Friday, clinic time): see queue.py."""
+        """Still new after one business day (Monday to Friday, clinic time): see overdue.py."""
         return self.filter(self.overdue_condition(now))
 
     @staticmethod

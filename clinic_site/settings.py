@@ -168,7 +168,7 @@ else:
         }
     }
 
-# Public pages (clinic_site/page_cache.py): how long anyone may keep one, since its "Open now"
+# Public pages (core/page_cache.py): how long anyone may keep one, since its "Open now"
 # goes stale, and how long the page cache keeps them (only with Redis by default; dropped at
 # once when content changes).
 PUBLIC_PAGE_MAX_AGE = 60

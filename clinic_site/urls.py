@@ -10,7 +10,7 @@ from . import views
 from .sitemaps import sitemaps
 
 # Patient-facing pages: English at these paths, Spanish at the same paths under /es/. The ones
-# wrapped in public_page are the same for every visitor (page_cache.py).
+# wrapped in public_page are the same for every visitor (core/page_cache.py).
 urlpatterns = i18n_patterns(
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("privacy/", public_page(views.PrivacyView.as_view()), name="privacy"),

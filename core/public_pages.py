@@ -1,6 +1,5 @@
-"""The mark that makes a view a public page, which the page cache (clinic_site/page_cache.py)
-reads. It lives at the lowest level so each app's URLconf can mark its own views without
-importing the site package above it."""
+"""The mark that makes a view a public page, which the page cache (core/page_cache.py) reads:
+in core, so each app's URLconf marks its own views."""
 
 import functools
 

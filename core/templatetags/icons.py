@@ -3,8 +3,7 @@
     {% load icons %}{% icon "phone" %}
 
 A tag rather than an included template: a page draws a dozen of them, several per office in
-loops, and each include of a template costs far more than the markup it writes. Registered as a
-template library in settings.TEMPLATES (this package is not an app).
+loops, and each include of a template costs far more than the markup it writes.
 """
 
 from django import template

@@ -2,8 +2,7 @@
 
     {% load json_ld %}{{ data|json_ld }}
 
-renders it as a <script type="application/ld+json"> element. Registered as a template library in
-settings.TEMPLATES (this package is not an app).
+renders it as a <script type="application/ld+json"> element.
 """
 
 from django import template

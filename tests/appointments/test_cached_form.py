@@ -1,4 +1,4 @@
-"""The request form with the page cache on (clinic_site/page_cache.py): never stored, so every
+"""The request form with the page cache on (core/page_cache.py): never stored, so every
 visitor gets a token of their own."""
 
 import re

@@ -1,4 +1,4 @@
-"""The public page cache (clinic_site/page_cache.py): pages the same for everyone are served
+"""The public page cache (core/page_cache.py): pages the same for everyone are served
 without a query, an editor's change shows once it commits, and nothing personal is ever shared,
 whatever the view returns."""
 
