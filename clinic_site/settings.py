@@ -1,7 +1,7 @@
 """Settings for the clinic site, read from the environment (12-factor).
 
 Development (`make run`) sets DEBUG=1 and needs nothing else. Production needs at
-least SECRET_KEY and ALLOWED_HOSTS; every variable is listed in README.md.
+least SECRET_KEY and ALLOWED_HOSTS; every variable is listed in docs/configuration.md.
 """
 
 import os
@@ -214,7 +214,7 @@ AXES_VERBOSE = False
 
 # --- Staff security (staff/): second factor, idle warning, access record -----------------
 # Every staff sign-in needs a code from an authenticator app (or a backup code); on by default
-# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (README, "Staff accounts").
+# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (docs/staff-guide.md, "Second factor").
 STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", not DEBUG)
 # The account's name in the authenticator app.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic staff")
@@ -287,7 +287,7 @@ RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 RATELIMIT_FAIL_OPEN = True
 # The database cache's increment is not atomic, so django-ratelimit refuses it (E003).
 # Without Redis (the embedded `make run` setup) the limit is approximate under bursts;
-# production sets REDIS_URL (README).
+# production sets REDIS_URL (docs/configuration.md).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 # The reports' covering index (appointments/models.py) carries its wait column for PostgreSQL's
 # index-only scans; SQLite builds it as a plain partial index and says so (W040).

@@ -184,7 +184,7 @@ class SecondFactorAdminSite(admin.AdminSite):
             return elsewhere
         user = request.user
         if any(devices_for_user(user, confirmed=True)):
-            # Adding a device takes a verified session; losing one takes a superuser (README).
+            # Adding a device takes a verified session; losing one takes a superuser (docs/staff-guide.md).
             return self._to_step(request, "second_factor")
         # The same secret until it is confirmed, so reloading the page keeps the scanned code valid.
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
