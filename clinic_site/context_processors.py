@@ -26,8 +26,9 @@ def load_clinic():
 
 
 def load_offices():
-    """The offices in display order with their hours."""
-    return last_known("offices", lambda: list(Location.objects.for_display()), default=[])
+    """The offices in display order, for their names and phones; the pages that show their
+    hours read them with it (the home page, the offices page)."""
+    return last_known("offices", lambda: list(Location.objects.all()), default=[])
 
 
 def languages(request):

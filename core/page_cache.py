@@ -97,6 +97,8 @@ class PublicPageCacheMiddleware:
     def _may_serve(request):
         if not enabled() or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return False
+        if request.path.startswith(settings.STATIC_URL):
+            return False  # whitenoise's, never a public page: no round trip for them
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return False
         try:
