@@ -29,10 +29,11 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
-from core.public_pages import enabled, is_public_page
+from core.public_pages import enabled
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._may_serve(request):
+        if not self._may_serve(request) or not self._is_public_page(request):
             return self.get_response(request)
         # Every page offers the visitor's preferred language (the languages context processor),
         # though LocaleMiddleware says Vary: Accept-Language only on unprefixed paths.
@@ -85,7 +86,7 @@ class PublicPageCacheMiddleware:
         if stored_generation == generation and all(header_value(request, h) == v for h, v in varies.items()):
             return stored
         response = self.get_response(request)
-        if request.method == "GET" and not request.COOKIES and is_public_page(request) and self._storable(response):
+        if request.method == "GET" and not request.COOKIES and self._storable(response):
             varies = {header: header_value(request, header) for header in self._vary(response)}
             try:
                 cache.set(key, (generation, varies, response), settings.PUBLIC_PAGE_CACHE_SECONDS)
@@ -106,6 +107,18 @@ class PublicPageCacheMiddleware:
             return request_origin(request) == settings.SITE_URL.lower()
         except DisallowedHost:
             return False
+
+    @staticmethod
+    def _is_public_page(request):
+        """Resolved here, in the path's language as LocaleMiddleware will activate it, so that
+        no other request (robots.txt, the admin) costs a cache round trip."""
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return False
+        return getattr(match.func, "public_page", False)
 
     @staticmethod
     def _vary(response):

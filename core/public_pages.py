@@ -14,17 +14,13 @@ def public_page(view):
 
     @functools.wraps(view)
     def public_view(request, *args, **kwargs):
-        request.is_public_page = True
         response = view(request, *args, **kwargs)
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         return response
 
+    public_view.public_page = True
     return public_view
-
-
-def is_public_page(request):
-    return getattr(request, "is_public_page", False)
 
 
 def enabled():

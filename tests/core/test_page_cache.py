@@ -86,6 +86,12 @@ def test_the_request_form_is_never_stored(page_cache):
     assert "915-261-0000" in Client().get(FORM).content.decode()
 
 
+def test_a_page_not_marked_public_costs_no_cache_round_trip(page_cache):
+    for path in ["/robots.txt", "/healthz", "/sitemap.xml", "/articles/feed/", "/no-such-page/"]:
+        Client().get(path)
+    assert not [key for key in cache._cache if "public-pages:" in key]  # noqa: SLF001
+
+
 def test_a_closure_added_by_an_editor_shows_once_saved(client, page_cache, django_capture_on_commit_callbacks):
     office = Location.objects.get(slug="medical-center-drive")
     day = timezone.localdate() + datetime.timedelta(days=1)
