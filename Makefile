@@ -107,9 +107,11 @@ messages: install
 	DEBUG=1 $(MANAGE) makemessages -l es --no-obsolete --ignore='tests/*' --ignore='.venv/*' --ignore='bench/*'
 	DEBUG=1 $(MANAGE) compilemessages -l es --ignore='.venv'
 
+## ruff, and the import contracts in pyproject.toml (layers, independence, no circle).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -15,5 +15,5 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # Whose X-Forwarded-Proto (and other forwarding headers) gunicorn believes. gunicorn's own default
 # trusts every local process, so a request sent straight to the server could claim to be HTTPS.
 # Trust nobody unless told: set FORWARDED_ALLOW_IPS to the proxy's address (e.g. 127.0.0.1 when
-# the TLS proxy runs on this machine). Django's BEHIND_TLS_PROXY is the other half (README).
+# the TLS proxy runs on this machine). Django's BEHIND_TLS_PROXY is the other half (docs/configuration.md).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

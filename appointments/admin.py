@@ -3,39 +3,35 @@ happened; they never edit what the patient wrote. Bulk actions save row by row a
 history entry for each, since queryset.update() would leave no trace of who did what.
 """
 
-import csv
 import datetime
 import logging
 
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from clinic_site.spreadsheet import spreadsheet_safe
+from core.spreadsheet import csv_response
 from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
+from .formats import clinic_datetime
 from .models import (
     PATIENT_FIELDS,
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
-    IllegalMove,
     Status,
     Visit,
     normalize_reference,
 )
-from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
+from .workflow import IllegalMove, check_move, move_to
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +54,6 @@ RECORD = [
     "unsent_email",
     "access_history",
 ]
-
-
-def clinic_datetime(moment):
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
 
 
 # The export: one (header, value) pair a column, in the order staff read a request.
@@ -142,6 +134,19 @@ class ScheduleVisitForm(forms.Form):
         return cleaned
 
 
+class AppointmentRequestForm(forms.ModelForm):
+    """A status changed on a request's page is a correction by hand: the workflow checks it,
+    from the status stored now."""
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = self.instance._stored_status() if self.instance.pk else None
+        status = cleaned.get("status")
+        if stored and status and status != stored:
+            check_move(self.instance, stored, status, cleaned.get("closing_reason", ""), correction=True)
+        return cleaned
+
+
 class NeedsAttentionFilter(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "attention"
@@ -159,6 +164,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 @admin.register(AppointmentRequest)
 class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
+    form = AppointmentRequestForm
     # What the front desk triages by comes first, so it stays in view on a narrow screen.
     list_display = [
         "reference_code",
@@ -277,7 +283,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         # The form's clean() already checked the move; it is refused here only if someone else
         # moved the request in between.
         try:
-            obj.move_to(obj.status, by=request.user, closing_reason=obj.closing_reason, correction=True)
+            move_to(obj, obj.status, by=request.user, closing_reason=obj.closing_reason, correction=True)
         except IllegalMove as refused:
             self.message_user(request, " ".join(refused.messages), messages.ERROR)
 
@@ -305,63 +311,13 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             return ""
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-    # --- reports -------------------------------------------------------------------------
-
-    def get_urls(self):
-        # Through admin_view, so the reports get whatever protection the admin site has.
-        reports = [
-            path("reports/", self.admin_site.admin_view(self.reports_view), name="appointments_reports"),
-            path("reports/csv/", self.admin_site.admin_view(self.reports_csv), name="appointments_reports_csv"),
-        ]
-        return reports + super().get_urls()
-
-    def _report(self, request):
-        """The form and its report (None when the form is invalid). Aggregates only: no patient
-        is identified, so no access record is written. Staff who may see requests only."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        form = ReportForm(request.GET or None)
-        if not form.is_bound:
-            form = ReportForm({})
-        if not form.is_valid():
-            return form, None
-        return form, build_report(form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["office"])
-
-    def reports_view(self, request):
-        form, report = self._report(request)
-        office = request.GET.get("office", "")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reports",
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-            "charts": report_charts(report) if report else None,
-            "presets": [
-                (weeks, f"?weeks={weeks}" + (f"&office={office}" if office.isdigit() else "")) for weeks in PRESET_WEEKS
-            ],
-            "query": request.GET.urlencode(),
-        }
-        return TemplateResponse(request, "admin/appointments/reports.html", context, status=200 if report else 400)
-
-    def reports_csv(self, request):
-        form, report = self._report(request)
-        if report is None:
-            return self.reports_view(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-reports-{report.start}-{report.end}.csv"'
-        response["Cache-Control"] = "no-store"
-        response.write("\ufeff")
-        write_csv(report, response, spreadsheet_safe)
-        return response
-
     # --- actions -------------------------------------------------------------------------
 
     def _move(self, request, queryset, status, closing_reason="", visit=None):
         moved = skipped = 0
         for appointment_request in queryset.select_related(None):
             try:
-                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason, visit=visit)
+                move_to(appointment_request, status, by=request.user, closing_reason=closing_reason, visit=visit)
             except IllegalMove:
                 skipped += 1
                 continue
@@ -424,17 +380,12 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="appointment-requests-{timezone.localdate()}.csv"'
-        response["Cache-Control"] = "no-store"
-        # A byte-order mark, so spreadsheet programs read accents (Spanish names) correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(header for header, _value in CSV_COLUMNS)
         rows = list(queryset.select_related("location").order_by("created_at", "pk"))
         record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
-        for row in rows:
-            writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)
         # Who took patient data out of the system, for the audit trail; no patient data here.
         logger.info("appointment requests exported", extra={"user_id": request.user.pk, "count": len(rows)})
-        return response
+        return csv_response(
+            f"appointment-requests-{timezone.localdate()}.csv",
+            [header for header, _value in CSV_COLUMNS],
+            ([value(row) for _header, value in CSV_COLUMNS] for row in rows),
+        )

@@ -5,15 +5,14 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from locations.hours import accepts_requests_on, hours_on
 from locations.models import Location, SpecialDate
 
-from .fields import (
+from .form_fields import (
     TOO_LONG_MESSAGE,
     CallbackPhoneField,
     PatientEmailField,
@@ -21,6 +20,7 @@ from .fields import (
     PatientNameField,
     TypedPhoneWidget,
 )
+from .formats import format_day
 from .models import (
     LANGUAGE_CHOICES,
     PATIENT_FIELDS,
@@ -49,11 +49,6 @@ def filled_in_lazy(message, values):
     """A translated message with numbers filled in when it is shown, in that request's language
     (a class attribute is built once, before any request has chosen a language)."""
     return lazy(lambda: message % values, str)()
-
-
-def format_day(day):
-    # Translators: Django date format for a preferred appointment date, e.g. "Thursday, December 3, 2026".
-    return dateformat.format(day, pgettext("preferred date format", "l, F j, Y"))
 
 
 def radio_choice(label, choices, message):
@@ -182,8 +177,7 @@ class AppointmentRequestForm(forms.ModelForm):
 
     @cached_property
     def helper(self):
-        """crispy-forms' layout, built when the fields are rendered: a page that shows the kept
-        blank form (request_form.html) never builds it."""
+        """crispy-forms' layout, built only when the fields are rendered."""
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template writes the <form> and its token

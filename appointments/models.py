@@ -1,8 +1,11 @@
 import datetime
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
@@ -11,11 +14,15 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from redis.exceptions import RedisError
 
+from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.hours import hours_on
 from locations.models import Location
 
-from .queue import first_contact_wait, overdue_cutoff
+from .overdue import first_contact_wait, overdue_cutoff
+
+logger = logging.getLogger(__name__)
 
 # Read over the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -82,11 +89,6 @@ class PatientChoice(models.TextChoices):
     ANOTHER_TIME = "another_time", "Asked for another time"
 
 
-# The status each of the patient's choices moves the request to: a cancelled visit, or back to
-# the front desk to call (the visit stays in the patient's calendar until it is rebooked).
-PATIENT_MOVES = {PatientChoice.CANCELLED: Status.VISIT_CANCELLED, PatientChoice.ANOTHER_TIME: Status.CONTACTED}
-
-
 class Email(models.TextChoices):
     """The e-mails a request sends; the request names the one that could not be sent."""
 
@@ -143,21 +145,11 @@ class ClosingReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Which status may follow which as the front desk works forward. Going back is a correction
-# made by hand on one request's page (see AppointmentRequest.move_to), never back to new.
-NEXT_STATUSES = {
-    Status.NEW: {Status.CONTACTED, Status.SCHEDULED, Status.CLOSED},
-    Status.CONTACTED: {Status.SCHEDULED, Status.CLOSED},
-    # Scheduled again: the visit changed (the patient gets an updated confirmation).
-    Status.SCHEDULED: {Status.SCHEDULED, Status.VISIT_CANCELLED, Status.CLOSED},
-    Status.VISIT_CANCELLED: {Status.SCHEDULED, Status.CLOSED},
-    Status.CLOSED: set(),
-}
-
-
-class IllegalMove(ValidationError):
-    """A status change the workflow refuses. Its message is written for staff, keyed by the
-    field it concerns ("status" or "closing_reason") so a form shows it beside that field."""
+# The call-back time told to patients (appointments/includes/callback_time.txt).
+CALLBACK_MIN_CONTACTED = 20
+CALLBACK_WINDOW = datetime.timedelta(days=30)
+CALLBACK_CACHE_KEY = "appointments:typical-callback-hours"
+CALLBACK_CACHE_SECONDS = 3600
 
 
 class AppointmentRequestQuerySet(models.QuerySet):
@@ -165,7 +157,7 @@ class AppointmentRequestQuerySet(models.QuerySet):
         return self.filter(status=Status.NEW)
 
     def overdue(self, now=None):
-        """Still new after one business day (Monday to Friday, clinic time): see queue.py."""
+        """Still new after one business day (Monday to Friday, clinic time): see overdue.py."""
         return self.filter(self.overdue_condition(now))
 
     @staticmethod
@@ -185,6 +177,36 @@ class AppointmentRequestQuerySet(models.QuerySet):
             overdue=Count("pk", filter=self.overdue_condition(now)),
             handled_today=Count("pk", filter=self.handled_condition(now.date())),
         )
+
+    def typical_callback_hours(self):
+        """The median wait for a first contact over the last 30 days, in business hours rounded
+        up, or None while fewer than 20 requests were contacted then: the call-back time told
+        to patients. Cached for an hour, so patients' pages never aggregate the raw rows; None
+        (the usual wording) with the cache unreachable, since a page can do without it."""
+        try:
+            cached = cache.get(CALLBACK_CACHE_KEY)
+            if cached is None:
+                cached = {"hours": self._median_callback_hours()}
+                cache.set(CALLBACK_CACHE_KEY, cached, CALLBACK_CACHE_SECONDS)
+        except RedisError as error:
+            logger.warning("call-back time not read: cache unreachable", extra={"error_type": type(error).__name__})
+            return None
+        return cached["hours"]
+
+    def _median_callback_hours(self):
+        recent = self.filter(
+            first_contacted_at__gte=timezone.now() - CALLBACK_WINDOW, business_seconds_to_contact__isnull=False
+        ).order_by()
+        if has_percentile_cont():
+            figures = recent.aggregate(n=Count("pk"), median=PercentileCont(0.5, "business_seconds_to_contact"))
+            contacted, median = figures["n"], figures["median"]
+        else:
+            waits = sorted(recent.values_list("business_seconds_to_contact", flat=True))
+            contacted, median = len(waits), percentile(waits, 0.5)
+        if contacted < CALLBACK_MIN_CONTACTED:
+            return None
+        # "Within 0 business hours" promises the impossible: a contact takes at least an hour.
+        return max(1, math.ceil(median / 3600))
 
     def closed_before(self, moment):
         return self.filter(status=Status.CLOSED, closed_at__lt=moment)
@@ -349,14 +371,11 @@ class AppointmentRequest(models.Model):
         return self.phone.as_international
 
     def clean(self):
-        """A status changed in a form is a correction by hand: the workflow checks it, from the
-        status stored now."""
+        """Status changes are checked by the workflow (workflow.py: move_to, and the admin's
+        form for a correction by hand); a closed request always says why."""
         super().clean()
-        stored = None if self._state.adding else self._stored_status()
-        if stored and self.status != stored:
-            self.check_move(stored, self.status, self.closing_reason, correction=True)
-        elif self.status == Status.CLOSED and not self.closing_reason:
-            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
+        if self.status == Status.CLOSED and not self.closing_reason:
+            raise ValidationError({"closing_reason": CLOSING_REASON_NEEDED})
 
     @property
     def visit(self):
@@ -369,73 +388,6 @@ class AppointmentRequest(models.Model):
             self.status == Status.SCHEDULED
             or (self.status == Status.CLOSED and self.closing_reason == ClosingReason.BOOKED)
         )
-
-    def move_to(self, status, by, closing_reason="", correction=False, visit=None, patient_choice=""):
-        """Move the request along the front desk's workflow and save it: the one way its status
-        changes (admin actions and form, commands, the patient's link, the shell).
-
-        Records who moved it (`by`, a user) and, through save(), when it was first contacted
-        or closed. Refuses an illegal move with IllegalMove. The move starts from the status
-        stored now, read under a row lock, so two people moving the same request cannot both
-        succeed. A `correction` (a person fixing one request on its page) may also go back to
-        an earlier handled status or reopen a closed request.
-
-        Scheduling takes the `visit` (checked against the office's hours); the patient's own
-        choice (`patient_choice`, with `by` None) flags the request for the front desk. The
-        e-mails a move means (confirmation, update, cancellation, reminder, staff notice) are
-        queued once the move is committed.
-        """
-        from .tasks import emails_after_move
-
-        with transaction.atomic():
-            stored = self._stored_status(lock=True)
-            if stored is None:
-                raise IllegalMove({"status": "This request no longer exists."})
-            self.check_move(stored, status, closing_reason, correction, visit, patient_choice)
-            if status == Status.SCHEDULED and visit is None:
-                visit = self.visit  # a correction that keeps the booked visit
-            if status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and self.visit_at is not None:
-                self.visit_sequence += 1  # calendars replace the event they hold
-            if visit:
-                self.visit_at, self.visit_office, self.reminder_sent_at = visit.at, visit.office, None
-            if patient_choice:
-                self.patient_choice, self.patient_choice_at = patient_choice, timezone.now()
-            else:
-                self.handled_by = by
-            self.needs_attention = bool(patient_choice)
-            self.status = status
-            self.closing_reason = closing_reason
-            self.save()
-            emails_after_move(self, patient_choice)
-
-    def check_move(self, current, status, closing_reason="", correction=False, visit=None, patient_choice=""):
-        """Raise IllegalMove unless the workflow lets a request go from `current` to `status`."""
-        if status not in Status.values:
-            raise IllegalMove({"status": f"There is no status “{status}”."})
-        label, current_label = Status(status).label.lower(), Status(current).label.lower()
-        if patient_choice:
-            # The visit must still stand: scheduled, or closed as booked (the link still works).
-            standing = current == Status.SCHEDULED or (current == Status.CLOSED and self.visit_is_on)
-            if not standing or PATIENT_MOVES.get(patient_choice) != status:
-                raise IllegalMove({"status": "This visit can no longer be changed from the link."})
-            return
-        if status == Status.SCHEDULED:
-            if visit is None and not (correction and self.visit_at):
-                raise IllegalMove(
-                    {"status": "Use the “Schedule visit” action to set the visit's date, time and office."}
-                )
-            if visit and (problem := visit.problem()):
-                raise IllegalMove({"visit": problem})
-        if status == current and not (status == Status.SCHEDULED and visit):
-            raise IllegalMove({"status": f"This request is already {label}."})
-        if status == Status.NEW:
-            raise IllegalMove({"status": "A request that has been handled cannot go back to new."})
-        if not correction and status not in NEXT_STATUSES[current]:
-            raise IllegalMove(
-                {"status": f"This request is already {current_label}: change it to {label} on its own page."}
-            )
-        if status == Status.CLOSED and closing_reason not in ClosingReason.values:
-            raise IllegalMove({"closing_reason": CLOSING_REASON_NEEDED})
 
     def _stored_status(self, lock=False):
         rows = type(self).objects.filter(pk=self.pk)

@@ -2,7 +2,7 @@
 
 To staff: a heads-up for each new request and for each answer a patient gives through their
 link. To the patient, only if they gave an address: the receipt, then the visit's confirmation,
-update, cancellation and reminder, each with a calendar file (appointments/calendar.py).
+update, cancellation and reminder, each with a calendar file (appointments/ics.py).
 
 E-mail is not a safe place for health information: none of them carries the patient's name,
 phone, reason or message, nor anything else the patient wrote. Staff open the request in admin
@@ -16,15 +16,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from clinic_site.models import Clinic
-from locations.hours import format_time
+from core.models import Clinic
 
-from . import calendar, links
-from .forms import format_day
-from .models import Email, PatientChoice
-from .reports import typical_callback_hours
+from . import ics, visit_tokens
+from .formats import visit_date_and_time
+from .models import AppointmentRequest, Email, PatientChoice
 
 
 def admin_link(appointment_request):
@@ -63,7 +61,7 @@ def receipt(appointment_request):
         "reference": appointment_request.display_reference,
         "office": appointment_request.location,
         "by_email": appointment_request.contact_method == "email",
-        "callback_hours": typical_callback_hours(),
+        "callback_hours": AppointmentRequest.objects.typical_callback_hours(),
     }
     with translation.override(appointment_request.language):
         subject = render_to_string("appointments/email/receipt_subject.txt", context).strip()
@@ -77,21 +75,19 @@ def visit_message(appointment_request, kind):
     visit = appointment_request.visit
     clinic = Clinic.load()
     with translation.override(appointment_request.callback_language):
-        local = timezone.localtime(visit.at)
         context = {
             "kind": kind,
             "practice": clinic.name,
             "reference": appointment_request.display_reference,
-            "date": format_day(local.date()),
-            "time": format_time(local.time()),
+            **visit_date_and_time(visit.at),
             "office": visit.office,
-            "link": "" if kind == Email.CANCELLATION else links.link_for(appointment_request),
+            "link": "" if kind == Email.CANCELLATION else visit_tokens.link_for(appointment_request),
         }
         subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
         body = render_to_string("appointments/email/visit.txt", context)
-        ics = calendar.invitation(appointment_request, clinic, cancelled=kind == Email.CANCELLATION)
+        invitation = ics.invitation(appointment_request, clinic, cancelled=kind == Email.CANCELLATION)
     message = EmailMessage(subject, body, None, [appointment_request.email])
-    message.attach(calendar_part(ics, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
+    message.attach(calendar_part(invitation, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
     return message
 
 

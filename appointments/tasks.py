@@ -21,6 +21,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import PATIENT_EMAILS, AppointmentRequest, Email, Status
+from .notifications import build
+from .overdue import business_days_before
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +33,6 @@ REMINDER_TIME = datetime.time(10)
 @task()
 def send_email(pk, kind, sequence=0, attempt=1):
     """Send one e-mail of a request, unless it is no longer due. Returns what happened."""
-    from .notifications import build
-
     appointment_request = AppointmentRequest.objects.select_related("location", "visit_office").filter(pk=pk).first()
     # Purged meanwhile, or superseded (already sent, visit changed or cancelled).
     if appointment_request is None or not is_due(appointment_request, kind, sequence):
@@ -143,10 +143,5 @@ def emails_after_move(appointment_request, patient_choice):
 def reminder_moment(visit_at):
     """REMINDER_TIME on the day APPOINTMENT_REMINDER_BUSINESS_DAYS business days (Monday to
     Friday) before the visit, clinic time."""
-    day = timezone.localdate(visit_at)
-    remaining = settings.APPOINTMENT_REMINDER_BUSINESS_DAYS
-    while remaining:
-        day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
+    day = business_days_before(timezone.localdate(visit_at), settings.APPOINTMENT_REMINDER_BUSINESS_DAYS)
     return datetime.datetime.combine(day, REMINDER_TIME, tzinfo=timezone.get_default_timezone())

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -17,16 +16,22 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
-from locations.hours import format_time
+from core.languages import active_language
 from locations.models import Location
-from shared import public_pages
-from shared.languages import active_language
 
-from . import links
-from .forms import HONEYPOT_FIELD, AppointmentRequestForm, format_day
-from .models import PATIENT_MOVES, ContactMethod, PatientChoice, PreferredTime, format_reference, new_reference
-from .reports import typical_callback_hours
+from . import visit_tokens
+from .formats import format_day, visit_date_and_time
+from .forms import HONEYPOT_FIELD, AppointmentRequestForm
+from .models import (
+    AppointmentRequest,
+    ContactMethod,
+    PatientChoice,
+    PreferredTime,
+    format_reference,
+    new_reference,
+)
 from .tasks import emails_on_arrival
+from .workflow import PATIENT_MOVES, move_to
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
@@ -81,16 +86,7 @@ class AppointmentRequestView(FormView):
     template_name = "appointments/request_form.html"
     form_class = AppointmentRequestForm
 
-    def get(self, request, *args, **kwargs):
-        """The blank form. Its drawn fields are what the page keeps (the template), so the form
-        itself is built only where they are drawn afresh."""
-        return self.render_to_response(self.get_context_data(form=SimpleLazyObject(self.get_form), blank_form=True))
-
     def get_initial(self):
-        return dict(self.initial_answers)
-
-    @cached_property
-    def initial_answers(self):
         initial = {
             "preferred_time": PreferredTime.ANY,
             "contact_method": ContactMethod.PHONE,
@@ -103,14 +99,6 @@ class AppointmentRequestView(FormView):
             if office:
                 initial["location"] = office.pk
         return initial
-
-    def get_context_data(self, **kwargs):
-        # Without the page cache (the embedded default), the blank form's fields are kept on their
-        # own for a while; with it, the whole page is, and dropped the moment an office changes.
-        seconds = 0 if public_pages.enabled() else settings.PUBLIC_PAGE_MAX_AGE
-        return super().get_context_data(
-            **kwargs, blank_fields_seconds=seconds, blank_office=self.initial_answers.get("location", "")
-        )
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -170,7 +158,7 @@ def request_received(request):
         "office": office,
         "preferred_date": format_day(day) if (day := parse_date(receipt.get("preferred_date") or "")) else "",
         "by_email": receipt.get("contact_method") == ContactMethod.EMAIL,
-        "callback_hours": typical_callback_hours(),
+        "callback_hours": AppointmentRequest.objects.typical_callback_hours(),
     }
     return render(request, "appointments/request_received.html", context)
 
@@ -181,8 +169,8 @@ def visit_link(request, token):
     """The page the link in the patient's e-mails opens: the visit, and two buttons (cancel it,
     or ask for another time). Anything wrong with the link gets a friendly page with the phones."""
     try:
-        appointment_request = links.request_for(token)
-    except links.Unusable as unusable:
+        appointment_request = visit_tokens.request_for(token)
+    except visit_tokens.Unusable as unusable:
         # Only refused links count towards the limit on GET: they are what guessing looks like.
         if submission_over_limit(request, group="visit-link"):
             return too_many_requests(request)
@@ -193,7 +181,7 @@ def visit_link(request, token):
         choice = request.POST.get("choice", "")
         if choice in PatientChoice.values:
             try:
-                appointment_request.move_to(PATIENT_MOVES[choice], by=None, patient_choice=choice)
+                move_to(appointment_request, PATIENT_MOVES[choice], by=None, patient_choice=choice)
             except ValidationError:  # changed between the page and the click
                 return render_unusable_link(request, "changed")
             return render_visit_page(request, appointment_request, "appointments/visit_answered.html", choice)
@@ -212,10 +200,8 @@ def render_unusable_link(request, reason):
 
 def render_visit_page(request, appointment_request, template_name, choice=""):
     visit = appointment_request.visit
-    local = timezone.localtime(visit.at)
     context = {
-        "date": format_day(local.date()),
-        "time": format_time(local.time()),
+        **visit_date_and_time(visit.at),
         "office": visit.office,
         "choice": choice,
         "choices": PatientChoice,

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from shared.languages import active_language, translated
+from core.languages import active_language, translated
 
 from .markdown import render_markdown
 
@@ -28,7 +28,7 @@ class Article(models.Model):
     """An education article for patients (restless legs, iron deficiency, veins).
 
     Two languages, English and Spanish, are kept as explicit fields side by side
-    (`title` / `title_es`, ...), as shared.languages explains. The `display_*` properties give
+    (`title` / `title_es`, ...), as core.languages explains. The `display_*` properties give
     the version in `language`: the active language when the article has a version in it, else
     English.
 

@@ -3,7 +3,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from shared.languages import active_language
+from core.languages import active_language
 
 from .models import Article
 
@@ -37,8 +37,6 @@ class ArticleDetailView(DetailView):
             return Article.objects.all()
         return Article.objects.published()
 
-    # What the page shows beyond the article, as methods the template calls (`view.…`): a page
-    # whose parts a process keeps (settings.CACHES["process"]) never computes them.
     @cached_property
     def canonical_url(self):
         # Without a Spanish version the /es/ page repeats the English text: point search
@@ -66,8 +64,7 @@ class ArticleDetailView(DetailView):
         ]
 
     def related_articles(self):
-        """The latest other articles, for the page's end; a method (the template's
-        `view.related_articles`) so that a page whose list is kept never builds the query."""
+        """The latest other articles, for the page's end."""
         return Article.objects.published().exclude(pk=self.object.pk)[:RELATED_ARTICLES]
 
     def render_to_response(self, context, **response_kwargs):

@@ -6,9 +6,8 @@ on a throwaway SQLite database seeded by the migrations. Per page: its queries, 
 function calls of one request (cProfile; a count, so the machine's load does not move it) and
 the median CPU time of this process for one request (time.process_time: other processes' load
 moves it far less than wall-clock time) over many requests, taken in rounds that visit every
-page in turn so that a burst of load elsewhere falls on all of them alike. The last two columns
-are the first request after an editor's save, when nothing a process keeps (clinic_site/content.py)
-still holds: the most a page costs, once per change (or per minute, for the offices' "Open now").
+page in turn so that a burst of load elsewhere falls on all of them alike. No process keeps
+anything between requests, so every request is what the first after an editor's save costs.
 `/robots.txt` is the floor (no query, every middleware). Compare the columns within one run:
 absolute times follow the machine's load.
 
@@ -70,8 +69,6 @@ def measure(rounds, warmup=5):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from clinic_site.content import content_changed
-
     client = Client()
     results = {}
     for _label, path in PAGES:
@@ -80,18 +77,7 @@ def measure(rounds, warmup=5):
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         count = len(queries)  # before the next request clears the connection's log
-        calls = profiled_calls(client, path)
-        # The first request after an editor's save, when nothing a process kept still holds.
-        content_changed(sender=None)
-        with CaptureQueriesContext(connection) as queries:
-            cold_calls = profiled_calls(client, path)
-        results[path] = {
-            "queries": count,
-            "calls": calls,
-            "cold_queries": len(queries),
-            "cold_calls": cold_calls,
-            "times": [],
-        }
+        results[path] = {"queries": count, "calls": profiled_calls(client, path), "times": []}
     for _ in range(rounds):
         for _label, path in PAGES:
             start = time.process_time()
@@ -109,14 +95,14 @@ def render(results, rounds):
         f"In-process, page cache off (embedded default: SQLite, database cache), DEBUG off, test client; "
         f"median of {rounds} rounds; load average {load} at the end.",
         "",
-        "| page | path | queries | Python calls | CPU ms (median) | x floor time | after a change: queries | calls |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | path | queries | Python calls | CPU ms (median) | x floor time |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for label, path in PAGES:
         result = results[path]
         lines.append(
             f"| {label} | `{path}` | {result['queries']} | {result['calls']:,} | {result['ms']:.2f} | "
-            f"{result['ms'] / floor:.1f} | {result['cold_queries']} | {result['cold_calls']:,} |"
+            f"{result['ms'] / floor:.1f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -4,16 +4,17 @@ would be built twice, losing that module's registrations (the Clinic admin vanis
 
 from django.utils.translation import gettext
 
+from core.models import Clinic
+from reports.admin_views import ReportsAdminMixin
 from staff.sites import StaffAdminSite
 
-from .models import Clinic
 
-
-class ClinicAdminSite(StaffAdminSite):
+class ClinicAdminSite(ReportsAdminMixin, StaffAdminSite):
     """Django's admin under the practice's own name, read from the Clinic row on each page
     (a small query each) so an editor's rename shows at once; plain words while the row is
     missing. Installed as the default site by `apps.ClinicAdminConfig`. Every page is behind
-    the second factor, and every read of a request is recorded (staff/)."""
+    the second factor, and every read of a request is recorded (staff/); the reports are its
+    pages too (reports/)."""
 
     def _named(self, with_name, without_name):
         name = Clinic.load().name

@@ -9,10 +9,10 @@ class ClinicSiteConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import checks, content, deploy_checks  # noqa: F401 - registers the system checks
+        from . import checks, deploy_checks, signals  # noqa: F401 - registers the system checks
 
-        # Any content saved or deleted drops the cached pages and renews the token (content.py).
-        content.connect()
+        # Any content saved or deleted drops the stored pages once it commits (signals.py).
+        signals.connect()
         if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             from . import database
 

@@ -7,20 +7,28 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 
-from shared.languages import active_language
-
-from .last_known import load_clinic, load_offices
+from core.languages import active_language
+from core.models import Clinic
+from core.outage import last_known
+from locations.models import Location
 
 
 def clinic(request):
     """The practice and its offices, for the header, the footer and the error pages.
 
-    Lazy, so a response that never renders them (a redirect) costs no query. The offices come
-    from this process's copy while the practice's content token says it is current
-    (last_known.py).
+    Lazy, so a response that never renders them (a redirect) costs no query.
     """
-    practice = SimpleLazyObject(load_clinic)
-    return {"clinic": practice, "offices": SimpleLazyObject(lambda: load_offices(practice))}
+    return {"clinic": SimpleLazyObject(load_clinic), "offices": SimpleLazyObject(load_offices)}
+
+
+def load_clinic():
+    return last_known("clinic", Clinic.load, default=Clinic(name=""))
+
+
+def load_offices():
+    """The offices in display order, for their names and phones; the pages that show their
+    hours read them with it (the home page, the offices page)."""
+    return last_known("offices", lambda: list(Location.objects.all()), default=[])
 
 
 def languages(request):

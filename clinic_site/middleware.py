@@ -4,7 +4,8 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.db import InterfaceError, OperationalError
 from django.http import QueryDict
 
-from .text import has_control_characters
+from core.control_characters import has_control_characters
+
 from .views import service_unavailable
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Settings for the clinic site, read from the environment (12-factor).
 
 Development (`make run`) sets DEBUG=1 and needs nothing else. Production needs at
-least SECRET_KEY and ALLOWED_HOSTS; every variable is listed in README.md.
+least SECRET_KEY and ALLOWED_HOSTS; every variable is listed in docs/configuration.md.
 """
 
 import os
@@ -61,14 +61,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "pgtrigger",
+    "core",
     "staff",
     "clinic_site",
     "articles",
     "locations",
     "appointments",
+    "reports",
 ]
 
 MIDDLEWARE = [
+    # Outermost, as Django's cache middleware: it stores pages as every other middleware left them.
+    "core.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip sessions, CSRF and auth.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,8 +89,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After sessions and locale (its key holds the language); see page_cache.py.
-    "clinic_site.page_cache.PublicPageCacheMiddleware",
     "clinic_site.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -110,8 +112,6 @@ TEMPLATES = [
                 "clinic_site.context_processors.clinic",
                 "clinic_site.context_processors.languages",
             ],
-            # The shared package is not an app, so its template libraries are named here.
-            "libraries": {"json_ld": "shared.json_ld", "icons": "shared.icons"},
         },
     },
 ]
@@ -148,20 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: shared by every process (rate limits live here) ----------------------------
+# --- Cache: shared by every process (rate limits, public pages) -------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its redis-py client (clinic_site/redis_cache.py says why).
-            "BACKEND": "clinic_site.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         },
     }
-    # The {% cache %} tag's own alias: same Redis, but an outage renders the page in full.
-    CACHES["template_fragments"] = {**CACHES["default"], "BACKEND": "clinic_site.redis_cache.FragmentRedisCache"}
 else:
     CACHES = {
         "default": {
@@ -171,17 +168,7 @@ else:
         }
     }
 
-# What a process renders once and keeps, for the {% cache ... using="process" %} fragments:
-# each is keyed on what it shows as read for the request (the language, the practice's content
-# token, clinic_site/content.py), so it never outlives a change. Local memory, whatever the
-# shared cache is: a round trip would cost more than rendering the fragment again.
-CACHES["process"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "rendered-fragments",
-    "TIMEOUT": None,
-}
-
-# Public pages (clinic_site/page_cache.py): how long anyone may keep one, since its "Open now"
+# Public pages (core/page_cache.py): how long anyone may keep one, since its "Open now"
 # goes stale, and how long the page cache keeps them (only with Redis by default; dropped at
 # once when content changes).
 PUBLIC_PAGE_MAX_AGE = 60
@@ -222,12 +209,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # (staff/second_factor.py), so wrong codes add up to the same lockout.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # --- Staff security (staff/): second factor, idle warning, access record -----------------
 # Every staff sign-in needs a code from an authenticator app (or a backup code); on by default
-# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (README, "Staff accounts").
+# without DEBUG. `make run` leaves it off unless STAFF_SECOND_FACTOR=1 (docs/staff-guide.md, "Second factor").
 STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", not DEBUG)
 # The account's name in the authenticator app.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic staff")
@@ -295,12 +282,12 @@ APPOINTMENT_STAFF_EMAILS = env_list("APPOINTMENT_STAFF_EMAILS")
 APPOINTMENT_RATE_LIMIT = os.environ.get("APPOINTMENT_RATE_LIMIT", "5/h")
 APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "365"))
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "clinic_site.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 # A cache outage must not turn every patient away: the honeypot still stands.
 RATELIMIT_FAIL_OPEN = True
 # The database cache's increment is not atomic, so django-ratelimit refuses it (E003).
 # Without Redis (the embedded `make run` setup) the limit is approximate under bursts;
-# production sets REDIS_URL (README).
+# production sets REDIS_URL (docs/configuration.md).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 # The reports' covering index (appointments/models.py) carries its wait column for PostgreSQL's
 # index-only scans; SQLite builds it as a plain partial index and says so (W040).

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from core.public_pages import public_page
+
 from . import views
-from .page_cache import public_page
 from .sitemaps import sitemaps
 
 # Patient-facing pages: English at these paths, Spanish at the same paths under /es/. The ones
-# wrapped in public_page are the same for every visitor (page_cache.py).
+# wrapped in public_page are the same for every visitor (core/page_cache.py).
 urlpatterns = i18n_patterns(
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("privacy/", public_page(views.PrivacyView.as_view()), name="privacy"),

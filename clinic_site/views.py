@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles.models import Article
+from locations.models import Location
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,9 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, latest_articles=Article.objects.published()[:3])
+        return super().get_context_data(
+            **kwargs, latest_articles=Article.objects.published()[:3], offices=Location.objects.for_display()
+        )
 
 
 class PrivacyView(TemplateView):

@@ -2,15 +2,14 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
-from clinic_site.text import refuse_control_characters_in_fields
-from shared.languages import translated
+from core.control_characters import refuse_control_characters_in_fields
+from core.languages import translated
 
 
 def hours_prefetches():
@@ -72,13 +71,6 @@ class Location(models.Model):
     def address_line(self):
         """The postal address on one line, for map searches."""
         return f"{self.street_line}, {self.city}, {self.state} {self.postal_code}"
-
-    def with_hours(self):
-        """This office with its hours read in as for_display() reads them (two queries, once),
-        for an office fetched alone: its page reads them only where it draws them afresh, as
-        `{% with office=office.with_hours %}`."""
-        prefetch_related_objects([self], *hours_prefetches())
-        return self
 
     @property
     def phone_number(self):

@@ -1,20 +1,20 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
 from .models import Location
 
 
-class LocationListView(ListView):
-    template_name = "locations/location_list.html"
-    context_object_name = "office_list"
+class LocationListView(TemplateView):
+    """Every office with its hours, as `offices`: the header and footer read the same list."""
 
-    def get_queryset(self):
-        return Location.objects.for_display()
+    template_name = "locations/location_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, offices=Location.objects.for_display())
 
 
 class LocationDetailView(DetailView):
-    """One office, fetched alone: the page reads its hours (office.with_hours) only where it
-    draws them afresh, which a process does once a minute or once per change."""
-
     template_name = "locations/location_detail.html"
     context_object_name = "office"
-    queryset = Location.objects.all()
+
+    def get_queryset(self):
+        return Location.objects.for_display()  # special dates from today on: read per request

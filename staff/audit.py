@@ -2,7 +2,7 @@
 
 import ipaddress
 
-from clinic_site.client_ip import client_ip
+from core.client_ip import client_ip
 
 from .models import AccessRecord
 

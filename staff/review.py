@@ -1,17 +1,15 @@
 """The superusers' review of the access record: request views per staff member per day, with
 days far above that person's usual count picked out, on a page and as CSV."""
 
-import csv
 import datetime
 import statistics
 
 from django import forms
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse
 from django.utils import timezone
 
-from clinic_site.spreadsheet import spreadsheet_safe
+from core.spreadsheet import csv_response
 
 from .models import AccessRecord
 
@@ -62,13 +60,19 @@ def daily_views(username, start, end):
     return sorted(rows, key=lambda row: (row["day"], row["username"]), reverse=True)
 
 
+CSV_HEADER = ["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"]
+
+
 def as_csv(rows, start, end):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="access-review-{start}-{end}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"])
-    for row in rows:
-        usual = "" if row["usual"] is None else f"{row['usual']:g}"
-        values = [row["day"].isoformat(), row["username"], row["views"], row["requests"], usual, row["unusual"]]
-        writer.writerow(spreadsheet_safe(value) for value in values[:-1] + ["yes" if row["unusual"] else ""])
-    return response
+    lines = (
+        [
+            row["day"].isoformat(),
+            row["username"],
+            row["views"],
+            row["requests"],
+            "" if row["usual"] is None else f"{row['usual']:g}",
+            "yes" if row["unusual"] else "",
+        ]
+        for row in rows
+    )
+    return csv_response(f"access-review-{start}-{end}.csv", CSV_HEADER, lines)

@@ -35,6 +35,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .audit import Action, address_of, record
 
 BACKUP_CODES = 10
+# Marks the failures this step reports to django-axes, which signals.py leaves out of the access
+# record (the step records them itself).
+CODE_FAILURE = "second_factor"
 
 
 def required():
@@ -52,8 +55,6 @@ def forget_failures(request, user):
 
 
 def credentials_of(user):
-    from .signals import CODE_FAILURE
-
     return {"username": user.get_username(), CODE_FAILURE: True}
 
 
@@ -183,7 +184,7 @@ class SecondFactorAdminSite(admin.AdminSite):
             return elsewhere
         user = request.user
         if any(devices_for_user(user, confirmed=True)):
-            # Adding a device takes a verified session; losing one takes a superuser (README).
+            # Adding a device takes a verified session; losing one takes a superuser (docs/staff-guide.md).
             return self._to_step(request, "second_factor")
         # The same secret until it is confirmed, so reloading the page keeps the scanned code valid.
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(

@@ -6,9 +6,7 @@ from django.dispatch import receiver
 
 from . import second_factor
 from .audit import Action, record
-
-# Marks the failures the second-factor step reports to django-axes, which it records itself.
-CODE_FAILURE = "second_factor"
+from .second_factor import CODE_FAILURE
 
 
 @receiver(user_logged_in, dispatch_uid="staff_signed_in")

@@ -5,7 +5,7 @@ import uuid
 import hypothesis
 import pytest
 import time_machine
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -54,18 +54,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db):
-    """Rate-limit counters, cached pages, and the offices and fragments a process keeps, never leak
-    from one test into the next (a rollback brings back the content token an earlier test's were
-    kept under, perhaps after an update() that changed no token)."""
-    from clinic_site.last_known import forget_kept_offices
-
+    """Rate-limit counters and stored pages never leak from one test into the next."""
     cache.clear()
-    caches["process"].clear()
-    forget_kept_offices()
     yield
     cache.clear()
-    caches["process"].clear()
-    forget_kept_offices()
 
 
 @pytest.fixture
@@ -73,7 +65,6 @@ def page_cache(settings):
     """The public page cache on, over a fresh local-memory cache (production uses Redis)."""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
-        "process": settings.CACHES["process"],
     }
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
     return settings

@@ -3,7 +3,7 @@ database. Requests already contacted get it computed from their office's hours r
 
 from django.db import migrations, models
 
-from appointments.queue import first_contact_wait
+from appointments.overdue import first_contact_wait
 
 
 def backfill(apps, schema_editor):

@@ -1,9 +1,13 @@
-"""The practice's content token (clinic_site/content.py): changes with every save of what public
-pages show, so each process knows when what it kept from the content is out of date."""
+"""The practice's content token, which told each process when what it kept from the content was
+out of date; removed in 0006 with that per-process layer."""
+
+import uuid
 
 from django.db import migrations, models
 
-import clinic_site.models
+
+def new_content_token():
+    return uuid.uuid4().hex
 
 
 class Migration(migrations.Migration):
@@ -12,6 +16,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="clinic",
             name="content_token",
-            field=models.CharField(default=clinic_site.models.new_content_token, editable=False, max_length=32),
+            field=models.CharField(default=new_content_token, editable=False, max_length=32),
         ),
     ]

@@ -6,7 +6,7 @@
 """
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 
 from locations import hours, structured_data
@@ -14,25 +14,9 @@ from locations import hours, structured_data
 register = template.Library()
 
 
-def once_a_minute(office, name, compute):
-    """`compute()` once per office instance, minute and language: a page shows an office's
-    state and today's hours in more than one place, and the instances may be a process's kept
-    copy (clinic_site/last_known.py), shared by every request until the content changes. Only
-    the current minute's answers are kept, so that memo stays small however long they live."""
-    now = timezone.localtime()
-    minute = now.replace(second=0, microsecond=0)
-    memo = office.__dict__.get("_hours_memo")
-    if memo is None or memo["minute"] != minute:
-        memo = office.__dict__["_hours_memo"] = {"minute": minute}
-    key = (name, translation.get_language())
-    if key not in memo:
-        memo[key] = compute(now)
-    return memo[key]
-
-
 @register.simple_tag
 def office_status(office):
-    return once_a_minute(office, "status", lambda now: hours.status_at(office, now))
+    return hours.status_at(office, timezone.localtime())
 
 
 @register.simple_tag
@@ -47,7 +31,7 @@ def office_status_line(office):
 
 @register.simple_tag
 def office_today(office):
-    return once_a_minute(office, "today", lambda now: hours.hours_on(office, now.date()))
+    return hours.hours_on(office, timezone.localdate())
 
 
 @register.simple_tag

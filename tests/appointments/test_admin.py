@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest, Visit
+from appointments.workflow import move_to
 from staff.models import AccessRecord
 from tests.conftest import staff_login
 
@@ -302,7 +303,7 @@ def test_a_visit_outside_the_offices_hours_is_refused_with_a_message(
 
 def test_marking_a_visit_cancelled_moves_the_request_and_changes_the_visits_version(front_desk_client, medical_center):
     request = make_request(medical_center, status="contacted")
-    request.move_to("scheduled", by=None, visit=Visit.at_clinic_time(THURSDAY, datetime.time(10), medical_center))
+    move_to(request, "scheduled", by=None, visit=Visit.at_clinic_time(THURSDAY, datetime.time(10), medical_center))
     action(front_desk_client, "mark_visit_cancelled", [request])
     request.refresh_from_db()
     assert (request.status, request.visit_sequence) == ("cancelled", 1)

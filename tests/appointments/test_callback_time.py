@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from appointments.models import AppointmentRequest
-from appointments.reports import typical_callback_hours
 
 from .conftest import NOW, PATIENT, form_data, make_request, run_worker
 
@@ -104,11 +103,11 @@ def test_spanish_patients_read_it_in_spanish(client, medical_center, django_capt
 
 def test_it_is_computed_at_most_once_an_hour(medical_center):
     contacted(medical_center, [HOUR] * 20)
-    assert typical_callback_hours() == 1
+    assert AppointmentRequest.objects.typical_callback_hours() == 1
     contacted(medical_center, [30 * HOUR] * 30)
     with CaptureQueriesContext(connection) as queries:
-        assert typical_callback_hours() == 1
+        assert AppointmentRequest.objects.typical_callback_hours() == 1
     # The cache may live in the database; the requests are not read again.
     assert not [query for query in queries.captured_queries if "appointments_" in query["sql"]]
     with time_machine.travel(NOW + datetime.timedelta(minutes=61), tick=False):
-        assert typical_callback_hours() == 30
+        assert AppointmentRequest.objects.typical_callback_hours() == 30

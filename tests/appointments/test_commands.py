@@ -106,10 +106,10 @@ def test_purge_reports_requests_not_the_rows_that_went_with_them(medical_center)
 
 
 def scheduled_commands():
-    """The manage.py commands the README's cron example runs."""
+    """The manage.py commands the cron example of docs/configuration.md runs."""
     from tests.live import ROOT
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "configuration.md").read_text()
     cron = next(block for block in readme.split("```")[1::2] if block.startswith("cron"))
     return [line.split("manage.py", 1)[1].split() for line in cron.splitlines() if "manage.py" in line]
 

@@ -8,11 +8,11 @@ from appointments import models as appointment_models
 from appointments.models import (
     REFERENCE_ALPHABET,
     AppointmentRequest,
-    IllegalMove,
     format_reference,
     normalize_reference,
 )
-from appointments.queue import one_business_day_before
+from appointments.overdue import one_business_day_before
+from appointments.workflow import IllegalMove, move_to
 from tests.factories import StaffFactory
 
 from .conftest import CLINIC_ZONE, THURSDAY, make_request, visit_on
@@ -127,14 +127,14 @@ def clerk(db):
 def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, clerk):
     request = make_request(medical_center)
     clinic_clock.shift(3600)
-    request.move_to("contacted", by=clerk)
+    move_to(request, "contacted", by=clerk)
     request.refresh_from_db()
     assert (request.status, request.handled_by) == ("contacted", clerk)
     contacted_at = request.first_contacted_at
     assert contacted_at is not None and request.closed_at is None
     clinic_clock.shift(3600)
-    request.move_to("scheduled", by=clerk, visit=visit_on(THURSDAY, 10, medical_center))
-    request.move_to("closed", by=clerk, closing_reason="booked")
+    move_to(request, "scheduled", by=clerk, visit=visit_on(THURSDAY, 10, medical_center))
+    move_to(request, "closed", by=clerk, closing_reason="booked")
     request.refresh_from_db()
     assert (request.status, request.closing_reason) == ("closed", "booked")
     assert request.first_contacted_at == contacted_at
@@ -155,7 +155,7 @@ def test_moving_a_request_records_who_and_when(medical_center, clinic_clock, cle
 def test_a_request_moves_forward_through_the_workflow(medical_center, clerk, current, status):
     request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
     visit = visit_on(THURSDAY, 10, medical_center) if status == "scheduled" else None
-    request.move_to(status, by=clerk, closing_reason="booked" if status == "closed" else "", visit=visit)
+    move_to(request, status, by=clerk, closing_reason="booked" if status == "closed" else "", visit=visit)
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (status, clerk)
 
@@ -179,7 +179,7 @@ def test_an_illegal_move_is_refused_with_a_reason_and_changes_nothing(
 ):
     request = make_request(medical_center, status=current, closing_reason="duplicate" if current == "closed" else "")
     with pytest.raises(IllegalMove) as refused:
-        request.move_to(status, by=clerk, correction=correction)
+        move_to(request, status, by=clerk, correction=correction)
     assert refused.value.message_dict == {"status": [message]}
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (current, None)
@@ -189,7 +189,7 @@ def test_an_illegal_move_is_refused_with_a_reason_and_changes_nothing(
 def test_closing_needs_a_known_reason(medical_center, clerk, closing_reason):
     request = make_request(medical_center)
     with pytest.raises(IllegalMove) as refused:
-        request.move_to("closed", by=clerk, closing_reason=closing_reason)
+        move_to(request, "closed", by=clerk, closing_reason=closing_reason)
     assert refused.value.message_dict == {"closing_reason": ["Choose why the request is closed."]}
     request.refresh_from_db()
     assert request.status == "new"
@@ -208,7 +208,7 @@ def test_a_correction_may_go_back_and_reopens_a_closed_request(medical_center, c
         visit_at=visit.at,
         visit_office=medical_center,
     )
-    request.move_to(status, by=clerk, correction=True)
+    move_to(request, status, by=clerk, correction=True)
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (status, clerk)
     assert request.closed_at is None and request.closing_reason == ""
@@ -216,9 +216,9 @@ def test_a_correction_may_go_back_and_reopens_a_closed_request(medical_center, c
 
 def test_a_move_starts_from_the_stored_status_not_a_stale_copy(medical_center, clerk):
     request = make_request(medical_center)
-    AppointmentRequest.objects.get(pk=request.pk).move_to("closed", by=clerk, closing_reason="duplicate")
+    move_to(AppointmentRequest.objects.get(pk=request.pk), "closed", by=clerk, closing_reason="duplicate")
     with pytest.raises(IllegalMove):
-        request.move_to("contacted", by=clerk)  # this copy still says "new"
+        move_to(request, "contacted", by=clerk)  # this copy still says "new"
     request.refresh_from_db()
     assert request.status == "closed"
 
@@ -227,7 +227,7 @@ def test_a_request_purged_meanwhile_cannot_be_moved(medical_center, clerk):
     request = make_request(medical_center)
     AppointmentRequest.objects.filter(pk=request.pk).delete()
     with pytest.raises(IllegalMove) as refused:
-        request.move_to("contacted", by=clerk)
+        move_to(request, "contacted", by=clerk)
     assert refused.value.message_dict == {"status": ["This request no longer exists."]}
     assert not AppointmentRequest.objects.exists()
 

@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from appointments import links
+from appointments import visit_tokens
 from appointments.models import AppointmentRequest
+from appointments.workflow import move_to
 
 from .conftest import CLINIC_ZONE, THURSDAY, make_request, run_worker, visit_on
 
@@ -17,12 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def booked(medical_center):
     request = make_request(medical_center, status="contacted", callback_language="es")
-    request.move_to("scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center))
+    move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center))
     return request
 
 
 def path_of(request):
-    return links.link_for(request).removeprefix("http://testserver")
+    return visit_tokens.link_for(request).removeprefix("http://testserver")
 
 
 def test_the_link_opens_the_visit_in_the_patients_language_without_an_id_in_it(client, booked):
@@ -74,8 +75,8 @@ def test_asking_for_another_time_puts_the_request_back_for_a_call(client, booked
 
 
 def test_the_front_desks_next_move_clears_the_flag(booked, medical_center):
-    booked.move_to("contacted", by=None, patient_choice="another_time")
-    booked.move_to("scheduled", by=None, visit=visit_on(datetime.date(2026, 12, 4), 9, medical_center))
+    move_to(booked, "contacted", by=None, patient_choice="another_time")
+    move_to(booked, "scheduled", by=None, visit=visit_on(datetime.date(2026, 12, 4), 9, medical_center))
     booked.refresh_from_db()
     assert (booked.needs_attention, booked.patient_choice) == (False, "another_time")
 
@@ -94,7 +95,7 @@ def test_an_expired_link_gets_a_friendly_page(client, booked, clinic_clock):
     "mangle", [lambda token: token[:-2] + "xx", lambda token: "nonsense", lambda token: token + "a"]
 )
 def test_a_tampered_link_gets_a_friendly_page(client, booked, mangle):
-    token = links.token_for(booked)
+    token = visit_tokens.token_for(booked)
     response = client.get(f"/appointments/visit/{mangle(token)}/")
     assert response.status_code == 400
     assert "We could not find the appointment this link is for." in response.content.decode()
@@ -106,12 +107,12 @@ def test_a_tampered_link_gets_a_friendly_page(client, booked, mangle):
 
 def test_a_link_to_a_visit_the_front_desk_cancelled_or_moved(client, booked, medical_center):
     old = path_of(booked)
-    booked.move_to("scheduled", by=None, visit=visit_on(datetime.date(2026, 12, 4), 9, medical_center))
+    move_to(booked, "scheduled", by=None, visit=visit_on(datetime.date(2026, 12, 4), 9, medical_center))
     moved = client.get(old)
     assert moved.status_code == 410
     assert "Esta cita cambió" in moved.content.decode()
     current = path_of(booked)
-    booked.move_to("cancelled", by=None)
+    move_to(booked, "cancelled", by=None)
     cancelled = client.get(current)
     assert cancelled.status_code == 410
     assert "Esta cita fue cancelada." in cancelled.content.decode()
@@ -143,7 +144,7 @@ def test_the_link_is_rate_limited_like_the_form(client, booked, settings):
 
 
 def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, booked):
-    booked.move_to("closed", by=None, closing_reason="booked")
+    move_to(booked, "closed", by=None, closing_reason="booked")
     response = client.post(path_of(booked), {"choice": "cancelled"})
     assert response.status_code == 200
     booked.refresh_from_db()

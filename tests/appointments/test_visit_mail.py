@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest, Email
+from appointments.workflow import move_to
 from tests.smtp import message_text
 
 from .conftest import (
@@ -42,7 +43,7 @@ def scheduled(office, callback_language="en", **fields):
     request = make_request(
         office, status="contacted", callback_language=callback_language, staff_notes="Only staff may read this note"
     )
-    request.move_to("scheduled", by=None, visit=visit_on(THURSDAY, 10, office), **fields)
+    move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 10, office), **fields)
     return request
 
 
@@ -101,7 +102,7 @@ def test_confirmation_update_and_cancellation_keep_one_event_in_the_patients_cal
 
     # Moved across the change to daylight saving time, to the other office.
     new_visit = visit_on(MONDAY_AFTER_DST, 9, dean_martin, minute=30)
-    flush(django_capture_on_commit_callbacks, lambda: request.move_to("scheduled", by=None, visit=new_visit))
+    flush(django_capture_on_commit_callbacks, lambda: move_to(request, "scheduled", by=None, visit=new_visit))
     update = smtp_server.to(PATIENT["email"])[-1]
     assert update["subject"] == "Appointment changed: Desert West Vein & Surgery Center"
     assert "Monday, March 15, 2027" in message_text(update)
@@ -112,7 +113,7 @@ def test_confirmation_update_and_cancellation_keep_one_event_in_the_patients_cal
     assert moved["DTSTART"].params["TZID"] == "America/Denver"
     assert "Dean Martin" in moved["LOCATION"]
 
-    flush(django_capture_on_commit_callbacks, lambda: request.move_to("cancelled", by=None))
+    flush(django_capture_on_commit_callbacks, lambda: move_to(request, "cancelled", by=None))
     cancellation = smtp_server.to(PATIENT["email"])[-1]
     assert cancellation["subject"] == "Appointment cancelled: Desert West Vein & Surgery Center"
     cal = calendar_of(cancellation)
@@ -142,7 +143,7 @@ def test_no_visit_mail_without_an_email_address(medical_center, smtp_server, dja
     request = make_request(medical_center, status="contacted", email="")
     flush(
         django_capture_on_commit_callbacks,
-        lambda: request.move_to("scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center)),
+        lambda: move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center)),
     )
     assert smtp_server.messages == []
 
@@ -175,7 +176,7 @@ def test_no_reminder_for_a_cancelled_or_moved_visit(
 ):
     holder = {}
     flush(django_capture_on_commit_callbacks, lambda: holder.setdefault("request", scheduled(medical_center)))
-    flush(django_capture_on_commit_callbacks, lambda: holder["request"].move_to("cancelled", by=None))
+    flush(django_capture_on_commit_callbacks, lambda: move_to(holder["request"], "cancelled", by=None))
     clinic_clock.move_to(datetime.datetime(2026, 12, 3, 9, tzinfo=CLINIC_ZONE))
     run_worker()
     assert [message["subject"].split(":")[0] for _to, message in smtp_server.messages] == [

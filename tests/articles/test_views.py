@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from articles.models import Article
-from clinic_site.models import Clinic
+from core.models import Clinic
 from tests.factories import StaffFactory
 from tests.page import Page
 
@@ -22,10 +22,10 @@ SEED_URL = f"/articles/{SEED_SLUG}/"
 SEED_TITLE = "The Link Between Iron Deficiency and Restless Leg Syndrome"
 
 # Queries a page of the article list costs whatever the number of articles: the count and the
-# page of articles, plus the layout's clinic (1) and offices with their hours (3).
-LIST_QUERIES = 6
+# page of articles, plus the layout's clinic (1) and offices (1: their names and phones).
+LIST_QUERIES = 4
 # The article, the related articles, plus the layout's clinic and offices.
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 4
 
 
 def seed_article_sentences():

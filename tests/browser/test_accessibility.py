@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from appointments.workflow import move_to
 from tests.conftest import public_paths
 
 from .axe_check import accessibility_violations
@@ -54,7 +55,7 @@ def test_the_visit_link_pages_have_no_wcag_violations_and_work_without_javascrip
 
     from django.utils import timezone
 
-    from appointments import links
+    from appointments import visit_tokens
     from appointments.models import AppointmentRequest, Visit
     from locations.models import Location
     from tests.appointments.conftest import make_request
@@ -64,8 +65,8 @@ def test_the_visit_link_pages_have_no_wcag_violations_and_work_without_javascrip
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     booked = make_request(office, status="contacted", callback_language=language)
-    booked.move_to("scheduled", by=None, visit=Visit.at_clinic_time(day, datetime.time(10), office))
-    path = links.link_for(booked).removeprefix("http://testserver")
+    move_to(booked, "scheduled", by=None, visit=Visit.at_clinic_time(day, datetime.time(10), office))
+    path = visit_tokens.link_for(booked).removeprefix("http://testserver")
     found = {}
     checked = new_page()
     checked.goto(path)

@@ -14,7 +14,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from clinic_site.models import Clinic
+from core.models import Clinic
 from locations import hours
 from locations.models import DayKind, Location, SpecialDate
 from tests.conftest import clinic_time, travel_to

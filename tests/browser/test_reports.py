@@ -6,8 +6,8 @@ from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.appointments.generated import generate_requests
 from tests.factories import PASSWORD, StaffFactory
+from tests.reports.generated import generate_requests
 
 from .axe_check import accessibility_violations
 from .staff_sign_in import sign_in

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clinic_site.admin_site import ClinicAdminSite
-from clinic_site.models import Clinic
+from core.models import Clinic
 from tests.conftest import staff_login
 from tests.factories import StaffFactory
 
@@ -73,6 +73,6 @@ def test_the_names_are_translated():
 
 def test_editors_can_open_the_practices_details(staff_client):
     # The site class lives apart from the registrations; beside them it lost the Clinic admin.
-    assert staff_client.get(reverse("admin:clinic_site_clinic_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:core_clinic_changelist")).status_code == 200
     clinic = Clinic.objects.get()
-    assert staff_client.get(reverse("admin:clinic_site_clinic_change", args=[clinic.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:core_clinic_change", args=[clinic.pk])).status_code == 200

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic_site import last_known
+from clinic_site import context_processors
+from core import outage
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -27,9 +28,8 @@ def shared_redis(settings, monkeypatch):
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         },
-        "process": settings.CACHES["process"],
     }
-    monkeypatch.setattr(last_known, "_last_shared", {"clinic": float("-inf"), "offices": float("-inf")})
+    monkeypatch.setattr(outage, "_last_shared", {})
     yield prefix
     from django.core.cache import cache
 
@@ -38,8 +38,8 @@ def shared_redis(settings, monkeypatch):
 
 def test_a_process_started_during_an_outage_still_shows_the_phones(shared_redis):
     # A healthy process reads the offices once and shares them.
-    assert len(last_known.load_offices()) == 2
-    last_known.load_clinic()
+    assert len(context_processors.load_offices()) == 2
+    context_processors.load_clinic()
 
     script = (
         "import django, json; django.setup();"

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clinic_site.models import Clinic
+from core.models import Clinic
 from tests.page import hreflang_links
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_the_line_of_what_the_practice_treats_is_seeded_from_the_site_and_shown_
 
 def test_an_editor_changes_the_line_in_admin_and_spanish_falls_back_to_english(admin_client):
     clinic = Clinic.load()
-    change_url = reverse("admin:clinic_site_clinic_change", args=[clinic.pk])
+    change_url = reverse("admin:core_clinic_change", args=[clinic.pk])
     form = admin_client.get(change_url).content.decode()
     assert 'name="tagline"' in form and 'name="tagline_es"' in form
     fields = {

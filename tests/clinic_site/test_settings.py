@@ -90,10 +90,10 @@ def test_a_proxy_with_its_count_passes_the_deployment_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_deployment_example_in_the_readme_sets_the_proxy_count():
-    readme = (ROOT / "README.md").read_text()
+def test_every_deployment_example_in_the_docs_sets_the_proxy_count():
+    readme = (ROOT / "docs" / "configuration.md").read_text()
     blocks = readme.split("```")[1::2]
     examples = [block for block in blocks if "BEHIND_TLS_PROXY=1" in block]
-    assert examples, "the README shows how to deploy behind a proxy"
+    assert examples, "docs/configuration.md shows how to deploy behind a proxy"
     for block in examples:
         assert "TRUSTED_PROXY_COUNT=" in block, block

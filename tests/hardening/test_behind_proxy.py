@@ -1,4 +1,4 @@
-"""gunicorn behind a proxy (BEHIND_TLS_PROXY=1, TRUSTED_PROXY_COUNT=1), as the README deploys it:
+"""gunicorn behind a proxy (BEHIND_TLS_PROXY=1, TRUSTED_PROXY_COUNT=1), as docs/configuration.md deploys it:
 each client keeps its own rate limit and its own sign-in lockout, and a malformed
 X-Forwarded-For hop falls back on the connecting address instead of a 500.
 

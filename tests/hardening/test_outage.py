@@ -33,7 +33,9 @@ def test_database_outage_gives_503_with_phone_numbers_and_recovers_without_a_res
         patient = HttpClient(server.base_url)
         token = patient.csrf_token(FORM_URL)
         assert patient.get("/healthz").status == 200
-        assert patient.get("/").status == 200  # now in the page cache (Redis)
+        # Now in the page cache (Redis): stored for a visitor without cookies (the patient has
+        # the form's CSRF cookie), served to every visitor.
+        assert HttpClient(server.base_url).get("/").status == 200
         assert proxy.live_connections >= 1, "the worker keeps its connection (CONN_MAX_AGE)"
         before = live_database.count(table)
         request = {**valid_submission(office, request_day, location=live_office_pk), "csrfmiddlewaretoken": token}

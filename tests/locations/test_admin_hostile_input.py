@@ -90,7 +90,7 @@ def test_control_characters_in_the_clinic_details_are_refused():
     # Checked by the model's clean(), which the admin's form runs.
     from django.core.exceptions import ValidationError
 
-    from clinic_site.models import Clinic
+    from core.models import Clinic
 
     clinic = Clinic.load()
     clinic.name, clinic.introduction = "Vein\nClinic", "Two lines.\r\nFine here."

@@ -86,7 +86,10 @@ def test_the_csv_has_the_same_rows_and_is_safe_to_open_in_a_spreadsheet(boss_cli
     views("=HYPERLINK(1)", TODAY, 2)
     response = boss_client.get(REVIEW, {"format": "csv", "start": TODAY.isoformat()})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # As every CSV (core.spreadsheet.csv_response): kept by no browser or proxy, accents readable.
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"]
     assert ["2026-12-01", "rosa.front", "70", "70", "20", "yes"] in rows
     assert ["2026-12-01", "luis.desk", "25", "25", "10", ""] in rows

@@ -1,25 +1,20 @@
-import datetime
-
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from appointments.models import AppointmentRequest
+from core.purge import PurgeCommand
 
 
-class Command(BaseCommand):
+class Command(PurgeCommand):
     help = "Delete appointment requests closed more than APPOINTMENT_RETENTION_DAYS days ago. Run it daily."
+    description = "request(s) closed more than {days} days ago"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")
+    def retention_days(self):
+        return settings.APPOINTMENT_RETENTION_DAYS
 
-    def handle(self, *args, dry_run=False, **options):
-        days = settings.APPOINTMENT_RETENTION_DAYS
-        expired = AppointmentRequest.objects.closed_before(timezone.now() - datetime.timedelta(days=days))
-        if dry_run:
-            self.stdout.write(f"{expired.count()} request(s) closed more than {days} days ago would be deleted.")
-            return
+    def expired(self, cutoff):
+        return AppointmentRequest.objects.closed_before(cutoff)
+
+    def delete(self, rows):
         # delete() counts every row it removes; the report counts requests, as the dry run does.
-        _total, by_model = expired.delete()
-        deleted = by_model.get(AppointmentRequest._meta.label, 0)
-        self.stdout.write(f"Deleted {deleted} request(s) closed more than {days} days ago.")
+        _total, by_model = rows.delete()
+        return by_model.get(AppointmentRequest._meta.label, 0)

@@ -1,0 +1,1 @@
+from tests.appointments.conftest import clinic_clock  # noqa: F401 (the same frozen Tuesday morning)

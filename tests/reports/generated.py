@@ -1,0 +1,80 @@
+"""A generated history of appointment requests, for the reports' tests: a year of requests at
+both offices, in every status, with waits stamped by the real business-hours rules."""
+
+import datetime
+import random
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingReason, PatientChoice, Status
+from appointments.overdue import first_contact_wait
+from locations.models import Location
+
+
+def distinctive_name(number):
+    # Never a word of the page ("Dean", "Drive", "Median"...), so a leak is a certain find.
+    return f"Qzx{number:05d}"
+
+
+def generate_requests(count, seed=16, days=365, now=None):
+    """`count` requests received over the `days` before `now`, stored with their status times
+    and waits as the site would have stamped them. Returns the stored rows."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    offices = list(Location.objects.all())
+    prefetch_related_objects(offices, "weekly_hours", "special_dates")
+    used = set(AppointmentRequest.objects.values_list("reference", flat=True))
+    rows = []
+    for number in range(count):
+        reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        while reference in used:
+            reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        used.add(reference)
+        created = now - datetime.timedelta(seconds=rng.randint(0, days * 86400))
+        office = rng.choice(offices)
+        status = rng.choice(
+            [Status.NEW, Status.CONTACTED, Status.SCHEDULED, Status.VISIT_CANCELLED] + [Status.CLOSED] * 4
+        )
+        contacted = None
+        if status != Status.NEW and rng.random() < 0.9:
+            contacted = created + datetime.timedelta(minutes=rng.randint(1, 7 * 24 * 60) ** 2 // (7 * 24 * 60))
+            contacted = min(contacted, now)
+        if status in (Status.CONTACTED, Status.SCHEDULED, Status.VISIT_CANCELLED) and contacted is None:
+            contacted = min(created + datetime.timedelta(hours=3), now)
+        row = AppointmentRequest(
+            reference=reference,
+            first_name=distinctive_name(number),
+            last_name=distinctive_name(count + number),
+            phone=f"+1915555{number % 10000:04d}",
+            email="",
+            location=office,
+            preferred_date=created.date() + datetime.timedelta(days=3),
+            preferred_time=rng.choice(["morning", "afternoon", "any"]),
+            patient_kind=rng.choice(["new", "returning"]),
+            reason=rng.choice(["restless_legs", "veins", "leg_pain", "other"]),
+            message=f"Message {distinctive_name(number)}",
+            contact_method="phone",
+            callback_language=rng.choice(["en", "es"]),
+            language=rng.choice(["en", "es"]),
+            consented_at=created,
+            status=status,
+            closing_reason=rng.choice(ClosingReason.values) if status == Status.CLOSED else "",
+            # A cancelled visit: by the patient through their link, or by the front desk.
+            patient_choice=rng.choice([PatientChoice.CANCELLED, ""]) if status == Status.VISIT_CANCELLED else "",
+            created_at=created,
+            first_contacted_at=contacted,
+            closed_at=min(created + datetime.timedelta(days=2), now) if status == Status.CLOSED else None,
+        )
+        if contacted:
+            row.business_seconds_to_contact, row.contacted_within_business_day = first_contact_wait(
+                office, created, contacted
+            )
+        rows.append(row)
+    received = [row.created_at for row in rows]
+    stored = AppointmentRequest.objects.bulk_create(rows, batch_size=500)
+    # bulk_create stamps created_at "now" (auto_now_add): put back each row's own moment.
+    for row, moment in zip(stored, received, strict=True):
+        row.created_at = moment
+    AppointmentRequest.objects.bulk_update(stored, ["created_at"], batch_size=500)
+    return stored
