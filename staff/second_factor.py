@@ -16,7 +16,7 @@ from axes.utils import reset as reset_axes
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpResponse
@@ -185,19 +185,26 @@ class SecondFactorAdminSite(admin.AdminSite):
         if any(devices_for_user(user, confirmed=True)):
             # Adding a device takes a verified session; losing one takes a superuser (README).
             return self._to_step(request, "second_factor")
-        # The same secret until it is confirmed, so reloading the page keeps the scanned code valid.
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Authenticator app", confirmed=False
-        )
-        form = SetUpForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
+        device = setup_device_of(request)
+        form = SetUpForm(request.POST if request.method == "POST" and device is not None else None)
+        notice = ""
+        if device is None:
+            if request.method == "POST":
+                notice = "This set-up was started again elsewhere, so the key you scanned no longer works."
+            device = start_setup(request)
+        elif form.is_valid():
             with transaction.atomic():
-                confirmed = device.verify_token(form.cleaned_data["code"])
+                # One device per colleague, even if two sessions confirm at the same moment.
+                get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+                confirmed = not any(devices_for_user(user, confirmed=True)) and device.verify_token(
+                    form.cleaned_data["code"]
+                )
                 if confirmed:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     codes = backup_codes_for(user)
             if confirmed:
+                request.session.pop(SETUP_SESSION_KEY, None)
                 self._signed_in(request, device, Action.ENROLLED, f"authenticator app and {len(codes)} backup codes")
                 # Shown once, in this response only (never_cache keeps it out of every cache).
                 return self._page(request, "staff/backup_codes.html", "Your backup codes", codes=codes)
@@ -210,6 +217,7 @@ class SecondFactorAdminSite(admin.AdminSite):
             "staff/second_factor_setup.html",
             "Set up your second factor",
             form=form,
+            notice=notice,
             qr_svg=qr_svg(device),
             secret=grouped(secret),
         )
@@ -219,6 +227,33 @@ class SecondFactorAdminSite(admin.AdminSite):
         """The idle warning's button (static/staff/idle-warning.js): any request renews the session
         (SESSION_SAVE_EVERY_REQUEST), so there is nothing more to do."""
         return HttpResponse(status=204)
+
+
+# The set-up key belongs to the session that asked for it: shown to it, confirmed by it only.
+SETUP_SESSION_KEY = "second_factor_setup_device"
+
+
+def setup_device_of(request):
+    """This session's unconfirmed device, or None if it has none (or another set-up replaced it)."""
+    device_id = request.session.get(SETUP_SESSION_KEY)
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+
+
+def start_setup(request):
+    """A new key for this session, replacing every unconfirmed one (another session's too).
+
+    A key shared between sessions would let anyone who saw the password page of a newcomer
+    sign in with codes from it once the newcomer confirmed it: a new set-up forgets the old
+    key, and only the session that started a set-up may confirm it. Reloading the page in the
+    same session keeps its key, which the app may already have scanned.
+    """
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    request.session[SETUP_SESSION_KEY] = device.pk
+    return device
 
 
 def backup_codes_for(user, count=BACKUP_CODES):

@@ -296,3 +296,52 @@ def test_the_server_signs_an_idle_session_out_without_any_script(client, phone, 
         response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def setup_secret(page):
+    return re.search(r'id="otp-secret">([A-Z2-7 ]+)<', page.content.decode()).group(1).replace(" ", "")
+
+
+def test_a_setup_key_is_shown_to_one_session_and_replaced_by_the_next_setup(front_desk):
+    from base64 import b32decode
+
+    from django.test import Client
+    from django_otp.oath import totp
+
+    def code(secret):
+        return f"{totp(b32decode(secret)):06d}"
+
+    first, second = Client(), Client()
+    sign_in(first, "rosa.front")
+    first_key = setup_secret(first.get("/admin/second-factor/set-up/"))
+    assert setup_secret(first.get("/admin/second-factor/set-up/")) == first_key  # a reload keeps it
+    # Someone else with the password starts a set-up: a new key, and the first one is gone.
+    sign_in(second, "rosa.front")
+    second_key = setup_secret(second.get("/admin/second-factor/set-up/"))
+    assert second_key != first_key
+    assert TOTPDevice.objects.filter(user=front_desk).count() == 1
+    stale = first.post("/admin/second-factor/set-up/", {"code": code(first_key)})
+    assert stale.status_code == 200
+    assert "started again elsewhere" in stale.content.decode()
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+    # Each refused session starts over with a key of its own, replacing the other's again.
+    third_key = setup_secret(stale)
+    refused = second.post("/admin/second-factor/set-up/", {"code": code(second_key)})
+    assert "started again elsewhere" in refused.content.decode()
+    fourth_key = setup_secret(refused)
+    assert len({first_key, second_key, third_key, fourth_key}) == 4
+    assert client_is_not_in(second)
+    assert second.post("/admin/second-factor/set-up/", {"code": code(fourth_key)}).status_code == 200
+    assert second.get("/admin/").status_code == 200
+    assert TOTPDevice.objects.get(user=front_desk).confirmed
+    # A key another session saw never opens the admin, before or after the confirmation.
+    for seen in (first_key, second_key, third_key):
+        other = Client()
+        sign_in(other, "rosa.front")
+        with after_the_throttle():
+            enter_code(other, code(seen))
+        assert client_is_not_in(other)
+
+
+def client_is_not_in(client):
+    return client.get("/admin/").status_code == 302
