@@ -8,6 +8,8 @@ account and address exactly as wrong passwords do, so the code cannot be guessed
 """
 
 import base64
+from functools import wraps
+from urllib.parse import urlsplit
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -18,11 +20,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -75,6 +79,12 @@ class SetUpForm(CodeForm):
         self.fields["code"].help_text = "The 6 digits your authenticator app shows for this account now."
 
 
+def path_only(target):
+    """Where to go after signing in, without a query string (a search for a patient's name) and
+    without another host."""
+    return urlsplit(target).path
+
+
 def grouped(secret):
     """Easier to type from the screen: "ABCD EFGH ...". Apps accept it with or without spaces."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -95,7 +105,26 @@ class SecondFactorAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and passed(request)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def to_login_with_the_path_only(request, *args, **kwargs):
+            # Django's admin sends the whole URL on as `next`; a search's query string holds a
+            # patient's name, which would then sit in the login page's URL and form data.
+            logout_path = reverse("admin:logout", current_app=self.name)
+            if request.GET and request.path != logout_path and not self.has_permission(request):
+                response = redirect_to_login(request.path, reverse("admin:login", current_app=self.name))
+                add_never_cache_headers(response)
+                return response
+            return inner(request, *args, **kwargs)
+
+        return to_login_with_the_path_only
+
     def login(self, request, extra_context=None):
+        target = request.GET.get(REDIRECT_FIELD_NAME)
+        if request.method == "GET" and target and path_only(target) != target:
+            return redirect(f"{request.path}?{urlencode({REDIRECT_FIELD_NAME: path_only(target)})}")
         user = request.user
         if user.is_active and user.is_staff and not passed(request):
             return self._to_step(request, "second_factor")
@@ -111,14 +140,18 @@ class SecondFactorAdminSite(admin.AdminSite):
 
     # --- helpers ---------------------------------------------------------------------
 
-    def _next(self, request):
+    def _target(self, request):
+        """The `next` of this sign-in if it is on this site, as a path alone (see path_only)."""
         target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
         safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-        return target if safe and target else reverse("admin:index", current_app=self.name)
+        return path_only(target) if safe else ""
+
+    def _next(self, request):
+        return self._target(request) or reverse("admin:index", current_app=self.name)
 
     def _to_step(self, request, step):
         url = reverse(f"admin:{step}", current_app=self.name)
-        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+        target = self._target(request)
         if target:
             url += "?" + urlencode({REDIRECT_FIELD_NAME: target})
         return redirect(url)
