@@ -8,6 +8,7 @@ account and address exactly as wrong passwords do, so the code cannot be guessed
 """
 
 import base64
+import math
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -26,12 +27,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -160,6 +162,14 @@ class SecondFactorAdminSite(admin.AdminSite):
         context = {**self.each_context(request), "title": title, "next": self._next(request), **context}
         return TemplateResponse(request, template, context)
 
+    def _wait(self, request, template, title, form, seconds, **context):
+        unit = "second" if seconds == 1 else "seconds"
+        form.add_error("code", f"Too many tries in a row. Wait {seconds} {unit}, then enter the newest code.")
+        response = self._page(request, template, title, form=form, **context)
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+        return response
+
     def _signed_in(self, request, device, action, detail):
         otp_login(request, device)
         # A new session key now that it carries more trust (session fixation).
@@ -194,9 +204,14 @@ class SecondFactorAdminSite(admin.AdminSite):
             logout(request)
             return get_lockout_response(request, credentials=credentials)
         form = CodeForm(request.POST if request.method == "POST" else None)
+        devices = devices_for_code(user, form.cleaned_data["code"]) if form.is_valid() else []
+        if wait := seconds_to_wait(devices):
+            # django-otp refuses every code, even the right one, for a moment after a wrong one:
+            # say so, and count nothing toward the lockout (it is no guess).
+            return self._wait(request, "staff/second_factor.html", "Enter your code", form, wait)
         if form.is_valid():
             with transaction.atomic():
-                device = match_token(user, form.cleaned_data["code"])
+                device = next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
             if device is not None:
                 kind = "backup code" if isinstance(device, StaticDevice) else "authenticator app"
                 self._signed_in(request, device, Action.VERIFIED, kind)
@@ -225,6 +240,10 @@ class SecondFactorAdminSite(admin.AdminSite):
             if request.method == "POST":
                 notice = "This set-up was started again elsewhere, so the key you scanned no longer works."
             device = start_setup(request)
+        elif form.is_valid() and (wait := seconds_to_wait([device])):
+            return self._wait(
+                request, "staff/second_factor_setup.html", "Set up your second factor", form, wait, **setup_page(device)
+            )
         elif form.is_valid():
             with transaction.atomic():
                 # One device per colleague, even if two sessions confirm at the same moment.
@@ -244,15 +263,13 @@ class SecondFactorAdminSite(admin.AdminSite):
             form.add_error(
                 "code", "That code is not right. Check the app shows this account, then try its newest code."
             )
-        secret = base64.b32encode(device.bin_key).decode()
         return self._page(
             request,
             "staff/second_factor_setup.html",
             "Set up your second factor",
             form=form,
             notice=notice,
-            qr_svg=qr_svg(device),
-            secret=grouped(secret),
+            **setup_page(device),
         )
 
     @method_decorator(require_POST)
@@ -287,6 +304,27 @@ def start_setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     request.session[SETUP_SESSION_KEY] = device.pk
     return device
+
+
+def setup_page(device):
+    return {"qr_svg": qr_svg(device), "secret": grouped(base64.b32encode(device.bin_key).decode())}
+
+
+def devices_for_code(user, code):
+    """The devices that could have made this code: the app's are 6 digits, backup codes 8
+    letters and digits. Trying a backup code on the app (as django_otp.match_token does) would
+    throttle the app for a code it never made."""
+    devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+    from_app = code.isdigit() and any(len(code) == d.digits for d in devices if isinstance(d, TOTPDevice))
+    return [device for device in devices if isinstance(device, TOTPDevice) == from_app]
+
+
+def seconds_to_wait(devices):
+    """How long django-otp's throttle still refuses any code on these devices, in whole seconds
+    (0 when a code may be tried now). A wrong code throttles each device it was tried on."""
+    now = timezone.now()
+    until = [data["locked_until"] for allowed, data in (d.verify_is_allowed() for d in devices) if not allowed]
+    return max((math.ceil((moment - now).total_seconds()) for moment in until), default=0)
 
 
 def backup_codes_for(user, count=BACKUP_CODES):

@@ -99,7 +99,7 @@ def test_the_change_page_history_page_and_export_are_recorded(desk_client, offic
     assert_no_patient_data()
 
 
-def test_sign_ins_sign_outs_failures_and_lockouts_are_in_the_same_record(client, phone):
+def test_sign_ins_sign_outs_failures_and_lockouts_are_in_the_same_record(client, phone, unthrottled):
     sign_in(client, "rosa.front", password="wrong password")
     sign_in(client, "rosa.front")
     enter_code(client, "000000")

@@ -120,7 +120,7 @@ def test_a_backup_code_works_once(client, phone, backup_codes):
         assert enter_code(client, "backup0002").status_code == 302
 
 
-def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settings):
+def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settings, unthrottled):
     assert settings.AXES_FAILURE_LIMIT == 5
     # Two wrong passwords and three wrong codes make the five failures of one lockout.
     sign_in(client, "rosa.front", password="wrong password 1")
@@ -143,7 +143,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settin
         assert client.get("/admin/").status_code == 200
 
 
-def test_a_correct_code_after_the_lockout_is_refused(client, phone):
+def test_a_correct_code_after_the_lockout_is_refused(client, phone, unthrottled):
     sign_in(client, "rosa.front")
     for wrong in ["000000", "111111", "222222", "333333"]:
         assert enter_code(client, wrong).status_code == 200
@@ -155,7 +155,7 @@ def test_a_correct_code_after_the_lockout_is_refused(client, phone):
     assert client.get("/admin/").status_code == 302
 
 
-def test_success_forgets_earlier_failures(client, phone):
+def test_success_forgets_earlier_failures(client, phone, unthrottled):
     sign_in(client, "rosa.front")
     for wrong in ["000000", "111111", "222222", "333333"]:
         enter_code(client, wrong)
@@ -345,3 +345,33 @@ def test_a_setup_key_is_shown_to_one_session_and_replaced_by_the_next_setup(fron
 
 def client_is_not_in(client):
     return client.get("/admin/").status_code == 302
+
+
+def test_a_throttled_code_says_how_long_to_wait_and_counts_as_no_failure(client, phone):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, "rosa.front")
+        assert enter_code(client, "000000").status_code == 200
+        # Someone with the password keeps trying at once: every try is refused without a guess.
+        for _ in range(8):
+            throttled = enter_code(client, code_for(phone))
+            assert throttled.status_code == 429
+            assert throttled["Retry-After"] == "1"
+            assert "Wait 1 second, then enter the newest code." in throttled.content.decode()
+        assert AccessAttempt.objects.get().failures_since_start == 1
+        assert AccessRecord.objects.filter(action=AccessRecord.Action.CODE_FAILED).count() == 1
+        # Two wrong codes make the pause 2 seconds; the right code after it opens the admin.
+        clock.shift(1)
+        enter_code(client, "111111")
+        assert "Wait 2 seconds" in enter_code(client, code_for(phone)).content.decode()
+        clock.shift(2)
+        assert enter_code(client, code_for(phone)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_backup_code_does_not_throttle_the_app(client, phone, backup_codes):
+    sign_in(client, "rosa.front")
+    assert enter_code(client, "backup0001").status_code == 302
+    assert TOTPDevice.objects.get(pk=phone.pk).throttling_failure_count == 0
