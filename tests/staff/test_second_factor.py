@@ -258,6 +258,27 @@ def test_a_superuser_removes_a_colleagues_device_in_the_admin(client, phone):
     response = client.post(f"/admin/otp_totp/totpdevice/{phone.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=phone.pk).exists()
+    # Like the command, the admin leaves a line in the access record, naming who removed it.
+    line = AccessRecord.objects.get(action=AccessRecord.Action.DEVICES_REMOVED)
+    assert (line.username, line.detail) == ("rosa.front", "1 TOTP device removed in the admin by boss")
+
+
+def test_removing_backup_codes_with_the_admin_action_is_recorded(client, phone, backup_codes):
+    from tests.conftest import staff_login
+
+    boss = User.objects.create_superuser("boss", password=PASSWORD)
+    staff_login(client, boss)  # which gives the boss a backup-code device too
+    devices = [str(pk) for pk in StaticDevice.objects.values_list("pk", flat=True)]
+    response = client.post(
+        "/admin/otp_static/staticdevice/", {"action": "delete_selected", "_selected_action": devices, "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not StaticDevice.objects.exists()
+    lines = AccessRecord.objects.filter(action=AccessRecord.Action.DEVICES_REMOVED).order_by("username")
+    assert [(line.username, line.detail) for line in lines] == [
+        ("boss", "1 static device removed in the admin by boss"),
+        ("rosa.front", "1 static device removed in the admin by boss"),
+    ]
 
 
 def test_the_idle_warning_is_on_every_page_of_a_verified_session(client, phone, settings):
