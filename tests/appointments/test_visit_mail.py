@@ -127,6 +127,22 @@ def test_confirmation_update_and_cancellation_keep_one_event_in_the_patients_cal
     assert len(smtp_server.to(PATIENT["email"])) == 3
 
 
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_calendar_file_names_the_organizer_by_address_and_the_patient_as_attendee(
+    medical_center, settings, cancelled
+):
+    from appointments.calendar import invitation
+    from clinic_site.models import Clinic
+
+    settings.DEFAULT_FROM_EMAIL = "Desert West Vein <no-reply@clinic.example>"  # as deploy/env.example sets it
+    request = scheduled(medical_center)
+    event = event_of(icalendar.Calendar.from_ical(invitation(request, Clinic.load(), cancelled=cancelled)))
+    assert str(event["ORGANIZER"]) == "mailto:no-reply@clinic.example"
+    assert event["ORGANIZER"].params["CN"] == "Desert West Vein & Surgery Center"
+    assert str(event["ATTENDEE"]) == f"mailto:{PATIENT['email']}"
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
 def test_a_spanish_speaker_gets_the_visit_in_spanish(medical_center, smtp_server, django_capture_on_commit_callbacks):
     flush(django_capture_on_commit_callbacks, lambda: scheduled(medical_center, callback_language="es"))
     [confirmation] = smtp_server.to(PATIENT["email"])
