@@ -155,6 +155,17 @@ NEXT_STATUSES = {
 }
 
 
+def in_calendar(status, closing_reason, visit_at):
+    """The patient's calendar holds a booked visit: confirmed and standing, or waiting to be
+    rebooked after the patient asked for another time (contacted again, the event kept until
+    the new one replaces it). A move from such a state to none cancels the event."""
+    if visit_at is None:
+        return False
+    return status in (Status.SCHEDULED, Status.CONTACTED) or (
+        status == Status.CLOSED and closing_reason == ClosingReason.BOOKED
+    )
+
+
 class IllegalMove(ValidationError):
     """A status change the workflow refuses. Its message is written for staff, keyed by the
     field it concerns ("status" or "closing_reason") so a form shows it beside that field."""
@@ -370,6 +381,10 @@ class AppointmentRequest(models.Model):
             or (self.status == Status.CLOSED and self.closing_reason == ClosingReason.BOOKED)
         )
 
+    @property
+    def visit_in_calendar(self):
+        return in_calendar(self.status, self.closing_reason, self.visit_at)
+
     def move_to(self, status, by, closing_reason="", correction=False, visit=None, patient_choice=""):
         """Move the request along the front desk's workflow and save it: the one way its status
         changes (admin actions and form, commands, the patient's link, the shell).
@@ -394,7 +409,10 @@ class AppointmentRequest(models.Model):
             self.check_move(stored, status, closing_reason, correction, visit, patient_choice)
             if status == Status.SCHEDULED and visit is None:
                 visit = self.visit  # a correction that keeps the booked visit
-            if status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and self.visit_at is not None:
+            held = type(self).objects.filter(pk=self.pk).values_list("status", "closing_reason", "visit_at").get()
+            after = visit.at if visit else self.visit_at
+            ends_visit = in_calendar(*held) and not in_calendar(status, closing_reason, after)
+            if ends_visit or (status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and self.visit_at is not None):
                 self.visit_sequence += 1  # calendars replace the event they hold
             if visit:
                 self.visit_at, self.visit_office, self.reminder_sent_at = visit.at, visit.office, None
@@ -406,7 +424,7 @@ class AppointmentRequest(models.Model):
             self.status = status
             self.closing_reason = closing_reason
             self.save()
-            emails_after_move(self, patient_choice)
+            emails_after_move(self, patient_choice, ends_visit)
 
     def check_move(self, current, status, closing_reason="", correction=False, visit=None, patient_choice=""):
         """Raise IllegalMove unless the workflow lets a request go from `current` to `status`."""

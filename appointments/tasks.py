@@ -69,7 +69,7 @@ def is_due(appointment_request, kind, sequence):
     if sequence != appointment_request.visit_sequence:
         return False
     if kind == Email.CANCELLATION:
-        return appointment_request.status == Status.VISIT_CANCELLED
+        return appointment_request.visit_at is not None and not appointment_request.visit_in_calendar
     if kind == Email.REMINDER:
         return (
             appointment_request.visit_is_on
@@ -126,11 +126,13 @@ def emails_on_arrival(appointment_request):
             enqueue_email(appointment_request, kind)
 
 
-def emails_after_move(appointment_request, patient_choice):
-    """What a status move tells the patient and staff (AppointmentRequest.move_to calls this)."""
+def emails_after_move(appointment_request, patient_choice, ends_visit=False):
+    """What a status move tells the patient and staff (AppointmentRequest.move_to calls this).
+    Every move that ends a booked visit (cancelled, or closed other than as booked) removes it
+    from the patient's calendar."""
     if patient_choice:
         enqueue_email(appointment_request, Email.PATIENT_REPLY)
-    if appointment_request.status == Status.VISIT_CANCELLED:
+    if ends_visit or appointment_request.status == Status.VISIT_CANCELLED:
         enqueue_email(appointment_request, Email.CANCELLATION)
     elif appointment_request.status == Status.SCHEDULED:
         first = appointment_request.visit_sequence == 0
