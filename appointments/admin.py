@@ -11,6 +11,7 @@ import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -36,6 +37,7 @@ from .models import (
     normalize_reference,
 )
 from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
+from .stale_pages import LEFT_AS_IT_WAS, changed_since, seen_token, stale_message, tokens_by_request
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,25 @@ class PreferredDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RequestChangeForm(forms.ModelForm):
+    """The change page's form, carrying what the page showed (stale_pages.py): a save from a page
+    older than the request's last change (the patient cancelled meanwhile) is refused."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = seen_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        payload = tokens_by_request([self.data.get(self.add_prefix("seen"), "")]).get(self.instance.pk)
+        if what := changed_since(payload, self.instance):
+            raise forms.ValidationError(stale_message(self.instance, what), code="stale")
+        return cleaned
+
+
 class CloseRequestsForm(forms.Form):
     closing_reason = forms.ChoiceField(label="Closing reason", choices=ClosingReason.choices)
 
@@ -192,12 +213,13 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     actions = ["mark_contacted", "mark_scheduled", "mark_visit_cancelled", "close_requests", "export_csv"]
     fieldsets = [
         ("Request", {"fields": ["reference_code", "received"]}),
-        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes"]}),
+        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes", "seen"]}),
         ("Visit", {"fields": VISIT + ["needs_attention"]}),
         ("The patient's answers", {"fields": PATIENT_ANSWERS}),
         ("Record", {"fields": RECORD[2:]}),
     ]
     readonly_fields = PATIENT_ANSWERS + RECORD + VISIT
+    form = RequestChangeForm
     # Every page showing requests records which ones in the access record (staff/audit.py).
     access_reference_field = "reference"
 
@@ -250,7 +272,9 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             flags.append(f"⚑ {obj.get_patient_choice_display()}")
         if obj.unsent_email:
             flags.append(f"✉ {obj.get_unsent_email_display()} not sent")
-        return format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
+        badges = format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
+        # What the list showed of this row, handed back with an action (stale_pages.py).
+        return format_html('{}<input type="hidden" name="_seen" value="{}">', badges, seen_token(obj))
 
     # --- permissions and saving ---------------------------------------------------------
 
@@ -271,6 +295,18 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            # The form checked the page against the request; again here under the row's lock,
+            # for a change that landed in between.
+            stored = AppointmentRequest.objects.select_for_update().get(pk=obj.pk)
+            payload = tokens_by_request([form.cleaned_data.get("seen", "")]).get(obj.pk)
+            if what := changed_since(payload, stored):
+                self.message_user(request, stale_message(stored, what), messages.ERROR)
+                return
+            obj.version = stored.version
+            self._save_change(request, obj, form, change)
+
+    def _save_change(self, request, obj, form, change):
         if "status" not in form.changed_data:
             super().save_model(request, obj, form, change)
             return
@@ -359,12 +395,19 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     def _move(self, request, queryset, status, closing_reason="", visit=None):
         moved = skipped = 0
+        seen = tokens_by_request(request.POST.getlist("_seen"))
         for appointment_request in queryset.select_related(None):
             try:
-                appointment_request.move_to(status, by=request.user, closing_reason=closing_reason, visit=visit)
-            except IllegalMove:
+                with transaction.atomic():
+                    stored = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
+                    if what := changed_since(seen.get(stored.pk), stored):
+                        self.message_user(request, stale_message(stored, what, LEFT_AS_IT_WAS), messages.ERROR)
+                        continue
+                    stored.move_to(status, by=request.user, closing_reason=closing_reason, visit=visit)
+            except (IllegalMove, AppointmentRequest.DoesNotExist):
                 skipped += 1
                 continue
+            appointment_request = stored
             changed = ["Status", "Handled by"] + (["Closing reason"] if closing_reason else [])
             changed += ["Visit", "Visit office"] if visit else []
             self.log_change(request, appointment_request, [{"changed": {"fields": changed}}])
@@ -419,6 +462,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             "action": action,
             "button": button,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "seen": request.POST.getlist("_seen"),
         }
         return TemplateResponse(request, f"admin/appointments/appointmentrequest/{action}.html", context)
 

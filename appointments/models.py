@@ -307,6 +307,8 @@ class AppointmentRequest(models.Model):
     patient_choice = models.CharField("patient's choice", max_length=20, choices=PatientChoice.choices, blank=True)
     patient_choice_at = models.DateTimeField("patient chose at", null=True, blank=True)
     needs_attention = models.BooleanField("patient replied", default=False)
+    # Rises with every save: a page older than the last change cannot save over it (stale_pages.py).
+    version = models.PositiveIntegerField("version", default=0, editable=False)
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -337,6 +339,7 @@ class AppointmentRequest(models.Model):
 
     def save(self, *args, **kwargs):
         self.record_status_times()
+        self.version += 1
         if self._state.adding and not self.reference:
             self._insert_with_new_reference(*args, **kwargs)
         else:
