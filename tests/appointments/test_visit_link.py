@@ -132,14 +132,31 @@ def test_an_unknown_choice_only_shows_the_page_again(client, booked):
     assert booked.status == "scheduled"
 
 
-def test_the_link_is_rate_limited_like_the_form(client, booked, settings):
+def test_wrong_links_are_limited_per_address_and_a_real_answer_per_link(client, booked, settings):
     settings.APPOINTMENT_RATE_LIMIT = "2/h"
     for _ in range(2):
         assert client.get("/appointments/visit/forged/").status_code == 400
     assert client.get("/appointments/visit/forged/").status_code == 429
-    assert client.post(path_of(booked), {"choice": "cancelled"}).status_code == 429
+    assert client.post("/appointments/visit/forged/", {"choice": "cancelled"}).status_code == 429
+    # The same address (a clinic's shared Wi-Fi) still answers through a real link...
+    path = path_of(booked)
+    assert client.get(path).status_code == 200
+    assert client.post(path, {"choice": "nothing"}).status_code == 200
+    assert client.post(path, {"choice": "nothing"}).status_code == 200
+    # ...whose own answers are limited: per link.
+    assert client.post(path, {"choice": "cancelled"}).status_code == 429
     booked.refresh_from_db()
     assert booked.status == "scheduled"
+
+
+def test_a_real_answer_goes_through_after_wrong_links_from_the_same_address(client, booked, settings):
+    settings.APPOINTMENT_RATE_LIMIT = "4/h"
+    for _ in range(4):
+        client.get("/appointments/visit/forged/")
+    client.post("/appointments/visit/forged/", {"choice": "cancelled"})
+    assert client.post(path_of(booked), {"choice": "cancelled"}).status_code == 200
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
 
 
 def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, booked):
