@@ -498,3 +498,18 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
+
+
+class VisitLink(models.Model):
+    """One link sent to the patient for a visit, kept as the digest of its token (links.py)."""
+
+    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    visit_sequence = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "visit link"
+
+    def __str__(self):
+        return f"link for {self.appointment_request_id} (visit version {self.visit_sequence})"

@@ -1,4 +1,3 @@
-import hashlib
 import logging
 import re
 
@@ -191,7 +190,7 @@ def visit_link(request, token):
     if request.method == "POST":
         # Counted per link, not per address: wrong links from a clinic's shared Wi-Fi must not
         # keep a patient on it from answering through their own.
-        if submission_over_limit(request, group="visit-answer", key=lambda group, request: token_key(token)):
+        if submission_over_limit(request, group="visit-answer", key=lambda group, request: links.digest_of(token)):
             return too_many_requests(request)
         choice = request.POST.get("choice", "")
         if choice in PatientChoice.values:
@@ -203,14 +202,9 @@ def visit_link(request, token):
     return render_visit_page(request, appointment_request, "appointments/visit.html")
 
 
-def token_key(token):
-    """The rate limit's key for one link: a digest, so the link itself is kept nowhere."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-# Status codes for links that cannot be used: forged or mangled, for a request that is gone,
-# and for links whose time or visit has passed.
-UNUSABLE_STATUS = {"invalid": 400, "unknown": 404}
+# Status codes for links that cannot be used: unknown (forged, mangled, or its request purged),
+# and for links whose time or visit has passed (410).
+UNUSABLE_STATUS = {"invalid": 400}
 
 
 def render_unusable_link(request, reason):

@@ -379,7 +379,16 @@ LOGGING = {
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         }
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "json"}},
+    # The patient's link in a logged path (a 400 or 410 on it) shows as /appointments/visit/….
+    "filters": {"visit_links": {"()": "appointments.link_logging.RedactVisitLinks"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stdout,
+            "formatter": "json",
+            "filters": ["visit_links"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},

@@ -121,7 +121,7 @@ def test_a_link_to_a_purged_request(client, booked):
     path = path_of(booked)
     AppointmentRequest.objects.filter(pk=booked.pk).delete()
     response = client.get(path)
-    assert response.status_code == 404
+    assert response.status_code == 400  # its link went with it: as unknown as a forged one
     assert "No encontramos la cita" in response.content.decode()
 
 
@@ -165,3 +165,18 @@ def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, b
     assert response.status_code == 200
     booked.refresh_from_db()
     assert (booked.status, booked.patient_choice, booked.closed_at) == ("cancelled", "cancelled", None)
+
+
+def test_the_token_is_random_and_kept_only_as_its_digest(booked):
+    import hashlib
+
+    from appointments.models import VisitLink
+
+    first, second = (path_of(booked).split("/")[-2] for _ in range(2))
+    assert first != second  # each e-mail its own link
+    for token in (first, second):
+        # 32 random bytes, not a signed payload naming the request and the visit's time.
+        assert len(token) == 43 and ":" not in token and not token.startswith("eyJ")
+    stored = VisitLink.objects.filter(appointment_request=booked)
+    assert {link.digest for link in stored} == {hashlib.sha256(token.encode()).hexdigest() for token in (first, second)}
+    assert not any(token in str(vars(link)) for link in stored for token in (first, second))
