@@ -100,6 +100,8 @@ class Email(models.TextChoices):
 
 
 PATIENT_EMAILS = {Email.RECEIPT, Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION, Email.REMINDER}
+# The e-mails that book, move or remove the visit in the patient's calendar: one per visit version.
+VISIT_EMAILS = {Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION}
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,9 @@ class AppointmentRequest(models.Model):
         "visit changes", default=0, help_text="Rises with each change, so calendars update the event in place."
     )
     reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
+    # The visit version whose confirmation, update or cancellation went out: the mail queue's
+    # safety net sends it again while this lags behind visit_sequence.
+    visit_email_sent_for = models.PositiveIntegerField("visit e-mail sent for version", null=True, blank=True)
     # The patient's answer through the link in their e-mail; needs_attention is the flag the
     # queue shows until staff next move the request.
     patient_choice = models.CharField("patient's choice", max_length=20, choices=PatientChoice.choices, blank=True)
