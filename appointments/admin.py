@@ -9,6 +9,7 @@ import logging
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,6 +32,7 @@ from .models import (
     Visit,
     normalize_reference,
 )
+from .stale_pages import LEFT_AS_IT_WAS, changed_since, seen_token, stale_message, tokens_by_request
 from .workflow import IllegalMove, check_move, move_to
 
 logger = logging.getLogger(__name__)
@@ -114,6 +116,25 @@ class PreferredDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RequestChangeForm(forms.ModelForm):
+    """The change page's form, carrying what the page showed (stale_pages.py): a save from a page
+    older than the request's last change (the patient cancelled meanwhile) is refused."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = seen_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        payload = tokens_by_request([self.data.get(self.add_prefix("seen"), "")]).get(self.instance.pk)
+        if what := changed_since(payload, self.instance):
+            raise forms.ValidationError(stale_message(self.instance, what), code="stale")
+        return cleaned
+
+
 class CloseRequestsForm(forms.Form):
     closing_reason = forms.ChoiceField(label="Closing reason", choices=ClosingReason.choices)
 
@@ -134,7 +155,7 @@ class ScheduleVisitForm(forms.Form):
         return cleaned
 
 
-class AppointmentRequestForm(forms.ModelForm):
+class AppointmentRequestForm(RequestChangeForm):
     """A status changed on a request's page is a correction by hand: the workflow checks it,
     from the status stored now."""
 
@@ -198,7 +219,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     actions = ["mark_contacted", "mark_scheduled", "mark_visit_cancelled", "close_requests", "export_csv"]
     fieldsets = [
         ("Request", {"fields": ["reference_code", "received"]}),
-        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes"]}),
+        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes", "seen"]}),
         ("Visit", {"fields": VISIT + ["needs_attention"]}),
         ("The patient's answers", {"fields": PATIENT_ANSWERS}),
         ("Record", {"fields": RECORD[2:]}),
@@ -256,7 +277,9 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             flags.append(f"⚑ {obj.get_patient_choice_display()}")
         if obj.unsent_email:
             flags.append(f"✉ {obj.get_unsent_email_display()} not sent")
-        return format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
+        badges = format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
+        # What the list showed of this row, handed back with an action (stale_pages.py).
+        return format_html('{}<input type="hidden" name="_seen" value="{}">', badges, seen_token(obj))
 
     # --- permissions and saving ---------------------------------------------------------
 
@@ -277,6 +300,18 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            # The form checked the page against the request; again here under the row's lock,
+            # for a change that landed in between.
+            stored = AppointmentRequest.objects.select_for_update().get(pk=obj.pk)
+            payload = tokens_by_request([form.cleaned_data.get("seen", "")]).get(obj.pk)
+            if what := changed_since(payload, stored):
+                self.message_user(request, stale_message(stored, what), messages.ERROR)
+                return
+            obj.version = stored.version
+            self._save_change(request, obj, form, change)
+
+    def _save_change(self, request, obj, form, change):
         if "status" not in form.changed_data:
             super().save_model(request, obj, form, change)
             return
@@ -315,12 +350,19 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     def _move(self, request, queryset, status, closing_reason="", visit=None):
         moved = skipped = 0
+        seen = tokens_by_request(request.POST.getlist("_seen"))
         for appointment_request in queryset.select_related(None):
             try:
-                move_to(appointment_request, status, by=request.user, closing_reason=closing_reason, visit=visit)
-            except IllegalMove:
+                with transaction.atomic():
+                    stored = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
+                    if what := changed_since(seen.get(stored.pk), stored):
+                        self.message_user(request, stale_message(stored, what, LEFT_AS_IT_WAS), messages.ERROR)
+                        continue
+                    move_to(stored, status, by=request.user, closing_reason=closing_reason, visit=visit)
+            except (IllegalMove, AppointmentRequest.DoesNotExist):
                 skipped += 1
                 continue
+            appointment_request = stored
             changed = ["Status", "Handled by"] + (["Closing reason"] if closing_reason else [])
             changed += ["Visit", "Visit office"] if visit else []
             self.log_change(request, appointment_request, [{"changed": {"fields": changed}}])
@@ -375,6 +417,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             "action": action,
             "button": button,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "seen": request.POST.getlist("_seen"),
         }
         return TemplateResponse(request, f"admin/appointments/appointmentrequest/{action}.html", context)
 

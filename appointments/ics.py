@@ -4,9 +4,10 @@ One event per request, with the same UID for its whole life and a SEQUENCE that 
 change (AppointmentRequest.visit_sequence), so a calendar moves or removes the event it already
 holds instead of adding a second one. Times are in the clinic's zone with its VTIMEZONE, so the
 visit shows at the right hour on the patient's phone wherever it is set, across daylight saving.
-Like the e-mail, it carries nothing the patient wrote.
+Like the e-mail, it carries nothing the patient wrote; it names them by the address it is sent to.
 """
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
@@ -38,7 +39,10 @@ def invitation(appointment_request, clinic, cancelled=False):
     event.add("location", f"{office.name}, {office.address_line}")
     event.add("description", f"{office.phone}\n{office.directions_url}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL}", parameters={"cn": clinic.name})
+    # RFC 5546: the organizer is an address (DEFAULT_FROM_EMAIL may be "Clinic <no-reply@...>"),
+    # and every REQUEST or CANCEL names its attendees: the patient, who needs not answer.
+    event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}", parameters={"cn": clinic.name})
+    event.add("attendee", f"mailto:{appointment_request.email}", parameters={"rsvp": "FALSE"})
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

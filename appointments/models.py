@@ -102,6 +102,8 @@ class Email(models.TextChoices):
 
 
 PATIENT_EMAILS = {Email.RECEIPT, Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION, Email.REMINDER}
+# The e-mails that book, move or remove the visit in the patient's calendar: one per visit version.
+VISIT_EMAILS = {Email.CONFIRMATION, Email.UPDATE, Email.CANCELLATION}
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,17 @@ CALLBACK_MIN_CONTACTED = 20
 CALLBACK_WINDOW = datetime.timedelta(days=30)
 CALLBACK_CACHE_KEY = "appointments:typical-callback-hours"
 CALLBACK_CACHE_SECONDS = 3600
+
+
+def in_calendar(status, closing_reason, visit_at):
+    """The patient's calendar holds a booked visit: confirmed and standing, or waiting to be
+    rebooked after the patient asked for another time (contacted again, the event kept until
+    the new one replaces it). A move from such a state to none cancels the event."""
+    if visit_at is None:
+        return False
+    return status in (Status.SCHEDULED, Status.CONTACTED) or (
+        status == Status.CLOSED and closing_reason == ClosingReason.BOOKED
+    )
 
 
 class AppointmentRequestQuerySet(models.QuerySet):
@@ -313,11 +326,16 @@ class AppointmentRequest(models.Model):
         "visit changes", default=0, help_text="Rises with each change, so calendars update the event in place."
     )
     reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
+    # The visit version whose confirmation, update or cancellation went out: the mail queue's
+    # safety net sends it again while this lags behind visit_sequence.
+    visit_email_sent_for = models.PositiveIntegerField("visit e-mail sent for version", null=True, blank=True)
     # The patient's answer through the link in their e-mail; needs_attention is the flag the
     # queue shows until staff next move the request.
     patient_choice = models.CharField("patient's choice", max_length=20, choices=PatientChoice.choices, blank=True)
     patient_choice_at = models.DateTimeField("patient chose at", null=True, blank=True)
     needs_attention = models.BooleanField("patient replied", default=False)
+    # Rises with every save: a page older than the last change cannot save over it (stale_pages.py).
+    version = models.PositiveIntegerField("version", default=0, editable=False)
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -348,6 +366,7 @@ class AppointmentRequest(models.Model):
 
     def save(self, *args, **kwargs):
         self.record_status_times()
+        self.version += 1
         if self._state.adding and not self.reference:
             self._insert_with_new_reference(*args, **kwargs)
         else:
@@ -389,6 +408,10 @@ class AppointmentRequest(models.Model):
             or (self.status == Status.CLOSED and self.closing_reason == ClosingReason.BOOKED)
         )
 
+    @property
+    def visit_in_calendar(self):
+        return in_calendar(self.status, self.closing_reason, self.visit_at)
+
     def _stored_status(self, lock=False):
         rows = type(self).objects.filter(pk=self.pk)
         if lock:
@@ -429,3 +452,18 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
+
+
+class VisitLink(models.Model):
+    """One link sent to the patient for a visit, kept as the digest of its token (visit_tokens.py)."""
+
+    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    visit_sequence = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "visit link"
+
+    def __str__(self):
+        return f"link for {self.appointment_request_id} (visit version {self.visit_sequence})"

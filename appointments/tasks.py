@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
-from .models import PATIENT_EMAILS, AppointmentRequest, Email, Status
+from .models import PATIENT_EMAILS, VISIT_EMAILS, AppointmentRequest, Email, Status
 from .notifications import build
 from .overdue import business_days_before
 
@@ -53,8 +53,23 @@ def send_email(pk, kind, sequence=0, attempt=1):
             },
         )
         return retry_or_give_up(appointment_request, kind, sequence, attempt)
+    except BaseException:
+        # The worker was told to stop at once (a second SIGTERM, Ctrl+C) in the middle of the
+        # send: queue it again before going, or nothing would ever send it.
+        send_again(appointment_request.pk, kind, sequence, attempt)
+        raise
     record_sent(appointment_request, kind)
     return "sent"
+
+
+def send_again(pk, kind, sequence, attempt):
+    """Queue a send whose worker stopped or died during it. The message may have reached the
+    patient already: a second copy has the same subject, and its calendar file the same UID
+    and SEQUENCE, so their calendar keeps one event (mail_safety_net.py)."""
+    if kind == Email.REMINDER:
+        # Its claim was taken for this send: the next one claims it again.
+        AppointmentRequest.objects.filter(pk=pk, visit_sequence=sequence).update(reminder_sent_at=None)
+    send_email.enqueue(pk, kind, sequence, attempt)
 
 
 def is_due(appointment_request, kind, sequence):
@@ -69,7 +84,7 @@ def is_due(appointment_request, kind, sequence):
     if sequence != appointment_request.visit_sequence:
         return False
     if kind == Email.CANCELLATION:
-        return appointment_request.status == Status.VISIT_CANCELLED
+        return appointment_request.visit_at is not None and not appointment_request.visit_in_calendar
     if kind == Email.REMINDER:
         return (
             appointment_request.visit_is_on
@@ -102,10 +117,14 @@ def retry_or_give_up(appointment_request, kind, sequence, attempt):
 
 def record_sent(appointment_request, kind):
     """One UPDATE: stamp the staff notification or receipt (only if not stamped yet, so two
-    senders racing, a retry and the safety net, stamp it once) and clear a "not sent" of this kind."""
+    senders racing, a retry and the safety net, stamp it once) or the visit e-mail's version,
+    and clear a "not sent" of this kind."""
     changes = {"unsent_email": Case(When(unsent_email=kind, then=Value("")), default=F("unsent_email"))}
     if stamp := {Email.STAFF: "staff_notified_at", Email.RECEIPT: "receipt_sent_at"}.get(kind):
         changes[stamp] = Coalesce(F(stamp), Value(timezone.now()))
+    if kind in VISIT_EMAILS:
+        # Which visit version the patient's calendar was last told about (the safety net's mark).
+        changes["visit_email_sent_for"] = appointment_request.visit_sequence
     AppointmentRequest.objects.filter(pk=appointment_request.pk).update(**changes)
 
 
@@ -126,11 +145,13 @@ def emails_on_arrival(appointment_request):
             enqueue_email(appointment_request, kind)
 
 
-def emails_after_move(appointment_request, patient_choice):
-    """What a status move tells the patient and staff (AppointmentRequest.move_to calls this)."""
+def emails_after_move(appointment_request, patient_choice, ends_visit=False):
+    """What a status move tells the patient and staff (AppointmentRequest.move_to calls this).
+    Every move that ends a booked visit (cancelled, or closed other than as booked) removes it
+    from the patient's calendar."""
     if patient_choice:
         enqueue_email(appointment_request, Email.PATIENT_REPLY)
-    if appointment_request.status == Status.VISIT_CANCELLED:
+    if ends_visit or appointment_request.status == Status.VISIT_CANCELLED:
         enqueue_email(appointment_request, Email.CANCELLATION)
     elif appointment_request.status == Status.SCHEDULED:
         first = appointment_request.visit_sequence == 0

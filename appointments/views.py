@@ -39,7 +39,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 logger = logging.getLogger(__name__)
 
 
-def submission_over_limit(request, group="appointments"):
+def submission_over_limit(request, group="appointments", key="ip"):
     """Count one submission for this client and say whether it is over the limit.
 
     Only submissions that would be stored (valid ones, and bots caught by the honeypot) count,
@@ -52,7 +52,7 @@ def submission_over_limit(request, group="appointments"):
         return is_ratelimited(
             request,
             group=group,
-            key="ip",
+            key=key,
             rate=settings.APPOINTMENT_RATE_LIMIT,
             method=ALL,
             increment=True,
@@ -176,7 +176,11 @@ def visit_link(request, token):
             return too_many_requests(request)
         return render_unusable_link(request, unusable.reason)
     if request.method == "POST":
-        if submission_over_limit(request, group="visit-link"):
+        # Counted per link, not per address: wrong links from a clinic's shared Wi-Fi must not
+        # keep a patient on it from answering through their own.
+        if submission_over_limit(
+            request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
+        ):
             return too_many_requests(request)
         choice = request.POST.get("choice", "")
         if choice in PatientChoice.values:
@@ -188,9 +192,9 @@ def visit_link(request, token):
     return render_visit_page(request, appointment_request, "appointments/visit.html")
 
 
-# Status codes for links that cannot be used: forged or mangled, for a request that is gone,
-# and for links whose time or visit has passed.
-UNUSABLE_STATUS = {"invalid": 400, "unknown": 404}
+# Status codes for links that cannot be used: unknown (forged, mangled, or its request purged),
+# and for links whose time or visit has passed (410).
+UNUSABLE_STATUS = {"invalid": 400}
 
 
 def render_unusable_link(request, reason):

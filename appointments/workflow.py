@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CLOSING_REASON_NEEDED, ClosingReason, PatientChoice, Status
+from .models import CLOSING_REASON_NEEDED, ClosingReason, PatientChoice, Status, in_calendar
 from .tasks import emails_after_move
 
 # The status each of the patient's choices moves the request to: a cancelled visit, or back to
@@ -51,7 +51,18 @@ def move_to(appointment_request, status, by, closing_reason="", correction=False
         check_move(appointment_request, stored, status, closing_reason, correction, visit, patient_choice)
         if status == Status.SCHEDULED and visit is None:
             visit = appointment_request.visit  # a correction that keeps the booked visit
-        if status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and appointment_request.visit_at is not None:
+        held = (
+            type(appointment_request)
+            .objects.filter(pk=appointment_request.pk)
+            .values_list("status", "closing_reason", "visit_at")
+            .get()
+        )
+        after = visit.at if visit else appointment_request.visit_at
+        # Every move that takes a booked visit out of the patient's calendar cancels it there.
+        ends_visit = in_calendar(*held) and not in_calendar(status, closing_reason, after)
+        if ends_visit or (
+            status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and appointment_request.visit_at is not None
+        ):
             appointment_request.visit_sequence += 1  # calendars replace the event they hold
         if visit:
             appointment_request.visit_at, appointment_request.visit_office = visit.at, visit.office
@@ -64,7 +75,7 @@ def move_to(appointment_request, status, by, closing_reason="", correction=False
         appointment_request.status = status
         appointment_request.closing_reason = closing_reason
         appointment_request.save()
-        emails_after_move(appointment_request, patient_choice)
+        emails_after_move(appointment_request, patient_choice, ends_visit)
 
 
 def check_move(

@@ -300,6 +300,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A failed send is tried again after each of these delays (seconds), then given up: the request
 # then shows staff which e-mail was not sent.
 APPOINTMENT_MAIL_RETRY_DELAYS = [int(delay) for delay in env_list("APPOINTMENT_MAIL_RETRY_DELAYS", "60,300,1800,7200")]
+# A send still running after this long is treated as dead (its worker was killed) and queued
+# again by the safety net: far longer than EMAIL_TIMEOUT's few round trips with the mail server.
+MAIL_SEND_DEAD_AFTER_SECONDS = int(os.environ.get("MAIL_SEND_DEAD_AFTER_SECONDS", "300"))
 # The visit reminder goes this many business days (Monday to Friday) before the visit: 1 or 2.
 APPOINTMENT_REMINDER_BUSINESS_DAYS = int(os.environ.get("APPOINTMENT_REMINDER_BUSINESS_DAYS", "1"))
 # How long a visit lasts: the calendar event's end, and until when the patient's link works.
@@ -369,7 +372,16 @@ LOGGING = {
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         }
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "json"}},
+    # The patient's link in a logged path (a 400 or 410 on it) shows as /appointments/visit/….
+    "filters": {"visit_links": {"()": "appointments.link_logging.RedactVisitLinks"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stdout,
+            "formatter": "json",
+            "filters": ["visit_links"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},

@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles.models import Article
@@ -51,11 +53,18 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         waiting = oldest_task_waiting()
+        stuck = tasks_stuck_running()
     except DatabaseError:
         logger.warning("health check: database unreachable")
         return JsonResponse({"status": "unavailable", "database": "unreachable", "cache": cache_state}, status=503)
     return JsonResponse(
-        {"status": "ok", "database": "ok", "cache": cache_state, "oldest_task_waiting_seconds": waiting}
+        {
+            "status": "ok",
+            "database": "ok",
+            "cache": cache_state,
+            "oldest_task_waiting_seconds": waiting,
+            "tasks_stuck_running": stuck,
+        }
     )
 
 
@@ -65,6 +74,15 @@ def oldest_task_waiting():
     since = Case(When(run_after=get_date_max(), then="enqueued_at"), default="run_after")
     due = DBTaskResult.objects.ready().aggregate(since=Min(since))["since"]
     return 0 if due is None else max(0, round((timezone.now() - due).total_seconds()))
+
+
+def tasks_stuck_running():
+    """Tasks RUNNING for longer than MAIL_SEND_DEAD_AFTER_SECONDS: their worker died mid-task
+    (the mail safety net queues the e-mails again; more than a few means workers keep dying)."""
+    dead_after = datetime.timedelta(seconds=settings.MAIL_SEND_DEAD_AFTER_SECONDS)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - dead_after
+    ).count()
 
 
 def robots_txt(request):

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
@@ -43,6 +44,10 @@ PRESET_WEEKS = (4, 12, 52)
 DEFAULT_WEEKS = 12
 # Longer ranges make charts of unreadable slivers; the CSV of two years is still small.
 MAX_RANGE_DAYS = 2 * 366
+# Dates a report may name: day arithmetic near year 1 or 9999 overflows Python's dates.
+EARLIEST_DAY, LATEST_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+OUT_OF_RANGE = "Choose a date from 2000 to 2099."
+IN_RANGE = [MinValueValidator(EARLIEST_DAY, OUT_OF_RANGE), MaxValueValidator(LATEST_DAY, OUT_OF_RANGE)]
 HOUR = 3600
 
 
@@ -64,8 +69,12 @@ class ReportForm(forms.Form):
     weeks = forms.TypedChoiceField(
         label="Weeks", choices=[(n, f"Last {n} weeks") for n in PRESET_WEEKS], coerce=int, required=False
     )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From", required=False, validators=IN_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, validators=IN_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
     office = forms.ModelChoiceField(
         label="Office", queryset=Location.objects.order_by("display_order", "name"), required=False,
         empty_label="All offices",

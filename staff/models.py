@@ -17,7 +17,8 @@ class AccessRecord(models.Model):
     so it outlives the request it names: the retention purge of requests leaves it alone, and
     only `manage.py purge_access_records` deletes lines, after ACCESS_RECORD_RETENTION_DAYS.
     Nobody edits it: the admin is read-only, and on PostgreSQL a trigger refuses UPDATE and
-    DELETE unless that command switches it off for its own transaction.
+    DELETE unless that command switches it off for its own transaction, and another refuses
+    TRUNCATE always.
 
     The user is kept by name, not by foreign key: a deleted staff account must not change (or
     block on) lines that name it.
@@ -63,6 +64,14 @@ class AccessRecord(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # TRUNCATE (`manage.py flush` too) fires no row trigger: refuse it for the statement.
+            pgtrigger.Trigger(
+                name="no_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table (append-only)', TG_TABLE_NAME;",
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ import datetime
 import statistics
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -18,12 +19,22 @@ UNUSUAL_FACTOR = 3
 # ...where "usual" is the median of their days with views in this many days before it.
 USUAL_WINDOW_DAYS = 30
 DEFAULT_PERIOD_DAYS = 30
+# Dates the review may name: the window before `start` overflows Python's dates near year 1.
+OUT_OF_RANGE = "Choose a date from 2000 to 2099."
+IN_RANGE = [
+    MinValueValidator(datetime.date(2000, 1, 1), OUT_OF_RANGE),
+    MaxValueValidator(datetime.date(2099, 12, 31), OUT_OF_RANGE),
+]
 
 
 class ReviewFilter(forms.Form):
     username = forms.ChoiceField(label="Staff member", required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From", required=False, validators=IN_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, validators=IN_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,9 @@ account and address exactly as wrong passwords do, so the code cannot be guessed
 """
 
 import base64
+import math
+from functools import wraps
+from urllib.parse import urlsplit
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -16,18 +19,21 @@ from axes.utils import reset as reset_axes
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -76,6 +82,12 @@ class SetUpForm(CodeForm):
         self.fields["code"].help_text = "The 6 digits your authenticator app shows for this account now."
 
 
+def path_only(target):
+    """Where to go after signing in, without a query string (a search for a patient's name) and
+    without another host."""
+    return urlsplit(target).path
+
+
 def grouped(secret):
     """Easier to type from the screen: "ABCD EFGH ...". Apps accept it with or without spaces."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -96,7 +108,26 @@ class SecondFactorAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and passed(request)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def to_login_with_the_path_only(request, *args, **kwargs):
+            # Django's admin sends the whole URL on as `next`; a search's query string holds a
+            # patient's name, which would then sit in the login page's URL and form data.
+            logout_path = reverse("admin:logout", current_app=self.name)
+            if request.GET and request.path != logout_path and not self.has_permission(request):
+                response = redirect_to_login(request.path, reverse("admin:login", current_app=self.name))
+                add_never_cache_headers(response)
+                return response
+            return inner(request, *args, **kwargs)
+
+        return to_login_with_the_path_only
+
     def login(self, request, extra_context=None):
+        target = request.GET.get(REDIRECT_FIELD_NAME)
+        if request.method == "GET" and target and path_only(target) != target:
+            return redirect(f"{request.path}?{urlencode({REDIRECT_FIELD_NAME: path_only(target)})}")
         user = request.user
         if user.is_active and user.is_staff and not passed(request):
             return self._to_step(request, "second_factor")
@@ -112,14 +143,18 @@ class SecondFactorAdminSite(admin.AdminSite):
 
     # --- helpers ---------------------------------------------------------------------
 
-    def _next(self, request):
+    def _target(self, request):
+        """The `next` of this sign-in if it is on this site, as a path alone (see path_only)."""
         target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
         safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-        return target if safe and target else reverse("admin:index", current_app=self.name)
+        return path_only(target) if safe else ""
+
+    def _next(self, request):
+        return self._target(request) or reverse("admin:index", current_app=self.name)
 
     def _to_step(self, request, step):
         url = reverse(f"admin:{step}", current_app=self.name)
-        target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+        target = self._target(request)
         if target:
             url += "?" + urlencode({REDIRECT_FIELD_NAME: target})
         return redirect(url)
@@ -127,6 +162,14 @@ class SecondFactorAdminSite(admin.AdminSite):
     def _page(self, request, template, title, **context):
         context = {**self.each_context(request), "title": title, "next": self._next(request), **context}
         return TemplateResponse(request, template, context)
+
+    def _wait(self, request, template, title, form, seconds, **context):
+        unit = "second" if seconds == 1 else "seconds"
+        form.add_error("code", f"Too many tries in a row. Wait {seconds} {unit}, then enter the newest code.")
+        response = self._page(request, template, title, form=form, **context)
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+        return response
 
     def _signed_in(self, request, device, action, detail):
         otp_login(request, device)
@@ -162,9 +205,14 @@ class SecondFactorAdminSite(admin.AdminSite):
             logout(request)
             return get_lockout_response(request, credentials=credentials)
         form = CodeForm(request.POST if request.method == "POST" else None)
+        devices = devices_for_code(user, form.cleaned_data["code"]) if form.is_valid() else []
+        if wait := seconds_to_wait(devices):
+            # django-otp refuses every code, even the right one, for a moment after a wrong one:
+            # say so, and count nothing toward the lockout (it is no guess).
+            return self._wait(request, "staff/second_factor.html", "Enter your code", form, wait)
         if form.is_valid():
             with transaction.atomic():
-                device = match_token(user, form.cleaned_data["code"])
+                device = next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
             if device is not None:
                 kind = "backup code" if isinstance(device, StaticDevice) else "authenticator app"
                 self._signed_in(request, device, Action.VERIFIED, kind)
@@ -186,33 +234,43 @@ class SecondFactorAdminSite(admin.AdminSite):
         if any(devices_for_user(user, confirmed=True)):
             # Adding a device takes a verified session; losing one takes a superuser (docs/staff-guide.md).
             return self._to_step(request, "second_factor")
-        # The same secret until it is confirmed, so reloading the page keeps the scanned code valid.
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Authenticator app", confirmed=False
-        )
-        form = SetUpForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
+        device = setup_device_of(request)
+        form = SetUpForm(request.POST if request.method == "POST" and device is not None else None)
+        notice = ""
+        if device is None:
+            if request.method == "POST":
+                notice = "This set-up was started again elsewhere, so the key you scanned no longer works."
+            device = start_setup(request)
+        elif form.is_valid() and (wait := seconds_to_wait([device])):
+            return self._wait(
+                request, "staff/second_factor_setup.html", "Set up your second factor", form, wait, **setup_page(device)
+            )
+        elif form.is_valid():
             with transaction.atomic():
-                confirmed = device.verify_token(form.cleaned_data["code"])
+                # One device per colleague, even if two sessions confirm at the same moment.
+                get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+                confirmed = not any(devices_for_user(user, confirmed=True)) and device.verify_token(
+                    form.cleaned_data["code"]
+                )
                 if confirmed:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     codes = backup_codes_for(user)
             if confirmed:
+                request.session.pop(SETUP_SESSION_KEY, None)
                 self._signed_in(request, device, Action.ENROLLED, f"authenticator app and {len(codes)} backup codes")
                 # Shown once, in this response only (never_cache keeps it out of every cache).
                 return self._page(request, "staff/backup_codes.html", "Your backup codes", codes=codes)
             form.add_error(
                 "code", "That code is not right. Check the app shows this account, then try its newest code."
             )
-        secret = base64.b32encode(device.bin_key).decode()
         return self._page(
             request,
             "staff/second_factor_setup.html",
             "Set up your second factor",
             form=form,
-            qr_svg=qr_svg(device),
-            secret=grouped(secret),
+            notice=notice,
+            **setup_page(device),
         )
 
     @method_decorator(require_POST)
@@ -220,6 +278,54 @@ class SecondFactorAdminSite(admin.AdminSite):
         """The idle warning's button (static/staff/idle-warning.js): any request renews the session
         (SESSION_SAVE_EVERY_REQUEST), so there is nothing more to do."""
         return HttpResponse(status=204)
+
+
+# The set-up key belongs to the session that asked for it: shown to it, confirmed by it only.
+SETUP_SESSION_KEY = "second_factor_setup_device"
+
+
+def setup_device_of(request):
+    """This session's unconfirmed device, or None if it has none (or another set-up replaced it)."""
+    device_id = request.session.get(SETUP_SESSION_KEY)
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+
+
+def start_setup(request):
+    """A new key for this session, replacing every unconfirmed one (another session's too).
+
+    A key shared between sessions would let anyone who saw the password page of a newcomer
+    sign in with codes from it once the newcomer confirmed it: a new set-up forgets the old
+    key, and only the session that started a set-up may confirm it. Reloading the page in the
+    same session keeps its key, which the app may already have scanned.
+    """
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    request.session[SETUP_SESSION_KEY] = device.pk
+    return device
+
+
+def setup_page(device):
+    return {"qr_svg": qr_svg(device), "secret": grouped(base64.b32encode(device.bin_key).decode())}
+
+
+def devices_for_code(user, code):
+    """The devices that could have made this code: the app's are 6 digits, backup codes 8
+    letters and digits. Trying a backup code on the app (as django_otp.match_token does) would
+    throttle the app for a code it never made."""
+    devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+    from_app = code.isdigit() and any(len(code) == d.digits for d in devices if isinstance(d, TOTPDevice))
+    return [device for device in devices if isinstance(device, TOTPDevice) == from_app]
+
+
+def seconds_to_wait(devices):
+    """How long django-otp's throttle still refuses any code on these devices, in whole seconds
+    (0 when a code may be tried now). A wrong code throttles each device it was tried on."""
+    now = timezone.now()
+    until = [data["locked_until"] for allowed, data in (d.verify_is_allowed() for d in devices) if not allowed]
+    return max((math.ceil((moment - now).total_seconds()) for moment in until), default=0)
 
 
 def backup_codes_for(user, count=BACKUP_CODES):

@@ -1,7 +1,10 @@
-"""Sign-in events into the access record, beside the reads (audit.py)."""
+"""Sign-in events into the access record, beside the reads (audit.py), and what django-axes
+may keep of them."""
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import second_factor
@@ -33,3 +36,11 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out, dispatch_uid="staff_locked_out")
 def locked_out(sender, request, username, **kwargs):
     record(request, Action.LOCKED_OUT, username=username or "")
+
+
+@receiver(pre_save, sender=AccessAttempt, dispatch_uid="axes_keeps_no_form_data")
+def keep_no_form_data(sender, instance, **kwargs):
+    """django-axes copies a failed sign-in's query string and form fields into its table, shown
+    to superusers: a `next` holding a search for a patient's name, say. The lockout needs
+    neither (it counts by account and address)."""
+    instance.get_data = instance.post_data = ""

@@ -27,8 +27,9 @@ class StaffAdminSite(SecondFactorAdminSite):
             raise PermissionDenied
         form = ReviewFilter(request.GET or None)
         username, start, end = form.period()
-        rows = daily_views(username, start, end)
-        if request.GET.get("format") == "csv":
+        refused = form.is_bound and not form.is_valid()
+        rows = [] if refused else daily_views(username, start, end)
+        if request.GET.get("format") == "csv" and not refused:
             return as_csv(rows, start, end)
         csv_query = request.GET.copy()
         csv_query["format"] = "csv"
@@ -41,4 +42,5 @@ class StaffAdminSite(SecondFactorAdminSite):
             "end": end,
             "csv_query": csv_query.urlencode(),
         }
-        return TemplateResponse(request, "staff/access_review.html", context)
+        # A wrong date is the form's to explain, on the page (a CSV of it would only be empty).
+        return TemplateResponse(request, "staff/access_review.html", context, status=400 if refused else 200)

@@ -5,8 +5,10 @@ keeps what it accepts; `python -m tests.smtp PORT [refuse]` runs it in a process
 its session log never mixes with the site's logs (tests/hardening/test_logs.py).
 """
 
+import asyncio
 import email
 import sys
+import threading
 from email import policy
 
 
@@ -17,6 +19,17 @@ class Inbox:
     def __init__(self, refuse=False):
         self.refuse = refuse
         self.messages = []
+        # stall(): the server takes (and keeps) a message's data but waits before answering it, as
+        # a mail server hanging on DATA does; `data_waiting` says a sender is now waiting there.
+        self.stalled = False
+        self.data_waiting = threading.Event()
+
+    def stall(self):
+        self.stalled = True
+        self.data_waiting.clear()
+
+    def release(self):
+        self.stalled = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -26,7 +39,12 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        # Kept before a stall, as a server that queued the message but never answered: the
+        # sender cannot tell whether it went.
         self.messages.append((envelope.rcpt_tos, message))
+        while self.stalled:
+            self.data_waiting.set()
+            await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
 
     def to(self, address):

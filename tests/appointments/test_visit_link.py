@@ -122,7 +122,7 @@ def test_a_link_to_a_purged_request(client, booked):
     path = path_of(booked)
     AppointmentRequest.objects.filter(pk=booked.pk).delete()
     response = client.get(path)
-    assert response.status_code == 404
+    assert response.status_code == 400  # its link went with it: as unknown as a forged one
     assert "No encontramos la cita" in response.content.decode()
 
 
@@ -133,14 +133,31 @@ def test_an_unknown_choice_only_shows_the_page_again(client, booked):
     assert booked.status == "scheduled"
 
 
-def test_the_link_is_rate_limited_like_the_form(client, booked, settings):
+def test_wrong_links_are_limited_per_address_and_a_real_answer_per_link(client, booked, settings):
     settings.APPOINTMENT_RATE_LIMIT = "2/h"
     for _ in range(2):
         assert client.get("/appointments/visit/forged/").status_code == 400
     assert client.get("/appointments/visit/forged/").status_code == 429
-    assert client.post(path_of(booked), {"choice": "cancelled"}).status_code == 429
+    assert client.post("/appointments/visit/forged/", {"choice": "cancelled"}).status_code == 429
+    # The same address (a clinic's shared Wi-Fi) still answers through a real link...
+    path = path_of(booked)
+    assert client.get(path).status_code == 200
+    assert client.post(path, {"choice": "nothing"}).status_code == 200
+    assert client.post(path, {"choice": "nothing"}).status_code == 200
+    # ...whose own answers are limited: per link.
+    assert client.post(path, {"choice": "cancelled"}).status_code == 429
     booked.refresh_from_db()
     assert booked.status == "scheduled"
+
+
+def test_a_real_answer_goes_through_after_wrong_links_from_the_same_address(client, booked, settings):
+    settings.APPOINTMENT_RATE_LIMIT = "4/h"
+    for _ in range(4):
+        client.get("/appointments/visit/forged/")
+    client.post("/appointments/visit/forged/", {"choice": "cancelled"})
+    assert client.post(path_of(booked), {"choice": "cancelled"}).status_code == 200
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
 
 
 def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, booked):
@@ -149,3 +166,18 @@ def test_a_visit_closed_as_booked_can_still_be_cancelled_from_the_link(client, b
     assert response.status_code == 200
     booked.refresh_from_db()
     assert (booked.status, booked.patient_choice, booked.closed_at) == ("cancelled", "cancelled", None)
+
+
+def test_the_token_is_random_and_kept_only_as_its_digest(booked):
+    import hashlib
+
+    from appointments.models import VisitLink
+
+    first, second = (path_of(booked).split("/")[-2] for _ in range(2))
+    assert first != second  # each e-mail its own link
+    for token in (first, second):
+        # 32 random bytes, not a signed payload naming the request and the visit's time.
+        assert len(token) == 43 and ":" not in token and not token.startswith("eyJ")
+    stored = VisitLink.objects.filter(appointment_request=booked)
+    assert {link.digest for link in stored} == {hashlib.sha256(token.encode()).hexdigest() for token in (first, second)}
+    assert not any(token in str(vars(link)) for link in stored for token in (first, second))

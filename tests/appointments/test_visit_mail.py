@@ -2,6 +2,7 @@
 through a real SMTP server (aiosmtpd), each with a calendar file parsed back with icalendar."""
 
 import datetime
+import functools
 
 import icalendar
 import pytest
@@ -126,6 +127,61 @@ def test_confirmation_update_and_cancellation_keep_one_event_in_the_patients_cal
     for message in smtp_server.to(PATIENT["email"]):
         assert_private(message, request)
     assert len(smtp_server.to(PATIENT["email"])) == 3
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_calendar_file_names_the_organizer_by_address_and_the_patient_as_attendee(
+    medical_center, settings, cancelled
+):
+    from appointments.ics import invitation
+    from core.models import Clinic
+
+    settings.DEFAULT_FROM_EMAIL = "Desert West Vein <no-reply@clinic.example>"  # as deploy/env.example sets it
+    request = scheduled(medical_center)
+    event = event_of(icalendar.Calendar.from_ical(invitation(request, Clinic.load(), cancelled=cancelled)))
+    assert str(event["ORGANIZER"]) == "mailto:no-reply@clinic.example"
+    assert event["ORGANIZER"].params["CN"] == "Desert West Vein & Surgery Center"
+    assert str(event["ATTENDEE"]) == f"mailto:{PATIENT['email']}"
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
+@pytest.mark.parametrize(
+    ("moves", "cancelled"),
+    [
+        ([("closed", "declined")], True),
+        ([("closed", "unreachable")], True),
+        ([("cancelled", "")], True),
+        ([("closed", "booked")], False),
+        # The patient asked for another time (the event stays until rebooked), then nobody answered.
+        ([("another_time", ""), ("closed", "unreachable")], True),
+    ],
+)
+def test_every_move_that_ends_a_booked_visit_cancels_it_in_the_patients_calendar(
+    medical_center, smtp_server, django_capture_on_commit_callbacks, moves, cancelled
+):
+    from appointments.models import PatientChoice
+
+    holder = {}
+    flush(django_capture_on_commit_callbacks, lambda: holder.setdefault("request", scheduled(medical_center)))
+    request = holder["request"]
+    [confirmation] = smtp_server.to(PATIENT["email"])
+    for status, reason in moves:
+        if status == "another_time":
+            kwargs = {"status": "contacted", "patient_choice": PatientChoice.ANOTHER_TIME}
+        else:
+            kwargs = {"status": status, "closing_reason": reason}
+        flush(django_capture_on_commit_callbacks, functools.partial(move_to, request, by=None, **kwargs))
+    sent = smtp_server.to(PATIENT["email"])
+    if not cancelled:
+        assert sent == [confirmation]
+        return
+    assert len(sent) == 2
+    cal = calendar_of(sent[-1])
+    assert cal["METHOD"] == "CANCEL"
+    event, booked = event_of(cal), event_of(calendar_of(confirmation))
+    assert event["UID"] == booked["UID"]
+    assert event["SEQUENCE"] > booked["SEQUENCE"]
+    assert event["STATUS"] == "CANCELLED"
 
 
 def test_a_spanish_speaker_gets_the_visit_in_spanish(medical_center, smtp_server, django_capture_on_commit_callbacks):

@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article
 from core.models import Clinic
+from tests.conftest import staff_login
 from tests.factories import StaffFactory
 from tests.page import Page
 
@@ -164,7 +165,7 @@ class TestArticleDetail:
 
     def test_staff_can_preview_a_draft_marked_as_such_and_not_indexed(self, client, django_user_model):
         draft = make_article(title="Work in progress", status=Article.Status.DRAFT)
-        client.force_login(make_staff())
+        staff_login(client, make_staff())
         response = client.get(draft.get_absolute_url())
         assert response.status_code == 200
         body = response.content.decode()
@@ -175,8 +176,14 @@ class TestArticleDetail:
 
     def test_staff_without_permission_to_view_articles_get_404_for_a_draft(self, client, django_user_model):
         draft = make_article(status=Article.Status.DRAFT)
-        client.force_login(make_staff(can_view=False))
+        staff_login(client, make_staff(can_view=False))
         assert client.get(draft.get_absolute_url()).status_code == 404
+
+    def test_a_draft_takes_the_second_factor_not_the_password_alone(self, client, django_user_model):
+        draft = make_article(title="Work in progress", status=Article.Status.DRAFT)
+        client.force_login(make_staff())  # the password given, the code not yet
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert client.get("/es" + draft.get_absolute_url()).status_code == 404
 
     def test_published_article_is_indexable_and_not_marked_as_a_preview(self, client):
         body = client.get(SEED_URL).content.decode()

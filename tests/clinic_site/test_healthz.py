@@ -11,7 +11,13 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "oldest_task_waiting_seconds": 0}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "oldest_task_waiting_seconds": 0,
+        "tasks_stuck_running": 0,
+    }
 
 
 def test_healthz_reports_how_long_the_oldest_due_task_has_waited(client):

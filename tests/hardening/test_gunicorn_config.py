@@ -3,6 +3,7 @@ the access log holds no query string and no Referer, so admin searches for a pat
 trace of them; and forwarded headers are believed only from the configured proxy.
 """
 
+import json
 import re
 
 import pytest
@@ -91,3 +92,19 @@ def test_a_forwarded_scheme_is_believed_only_from_the_configured_proxy(
     # Whatever that request was believed to be, a plain visitor gets plain links (page cache).
     plain = visitor.get("/")
     assert absolute_links(plain) and all(link.startswith("http://") for link in absolute_links(plain))
+
+
+def test_the_patients_link_is_logged_without_its_token(live_database, start_gunicorn, shared_cache):
+    server = start_gunicorn(live_database.url(), workers=1, **shared_cache)
+    token = "Q" * 43
+    client = HttpClient(server.base_url)
+    assert client.get(f"/appointments/visit/{token}/").status == 400
+    assert client.get(f"/es/appointments/visit/{token}/").status == 400
+    server.stop()  # flushes the log
+    log = server.log_path.read_text(errors="replace")
+    assert token not in log
+    # gunicorn's access log and Django's own line for the refused link both show the path cut.
+    assert '"GET /appointments/visit/…/ HTTP/1.1" 400 ' in log
+    assert '"GET /es/appointments/visit/…/ HTTP/1.1" 400 ' in log
+    django_lines = [json.loads(line)["message"] for line in log.splitlines() if line.startswith('{"')]
+    assert "Bad Request: /appointments/visit/…/" in django_lines

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from appointments.models import AppointmentRequest
+from appointments.workflow import move_to
 from tests.conftest import run_worker
 from tests.live import ROOT
 
@@ -247,3 +248,21 @@ def test_staff_working_the_request_log_no_patient_data(
     text = captured_logs()
     assert "appointment requests exported" in text
     assert_no_patient_data(text)
+
+
+def test_the_patients_link_is_logged_as_its_path_without_the_token(client, captured_logs, medical_center):
+    from appointments import visit_tokens
+    from tests.appointments.conftest import THURSDAY, make_request, visit_on
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False):
+        request = make_request(medical_center, status="contacted")
+        move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center))
+        token = visit_tokens.token_for(request)
+        move_to(request, "cancelled", by=None)
+        assert client.get(f"/appointments/visit/{token}/").status_code == 410
+        assert client.get(f"/es/appointments/visit/{token[::-1]}/").status_code == 400
+    # The site's own lines (JSON; the request object, whose repr has the path, is left out).
+    lines = [json.loads(line) for line in captured_logs().splitlines() if line.startswith('{"')]
+    text = json.dumps(lines, ensure_ascii=False)
+    assert token not in text and token[::-1] not in text
+    assert "Gone: /appointments/visit/…/" in text and "Bad Request: /es/appointments/visit/…/" in text

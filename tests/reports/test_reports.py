@@ -347,6 +347,8 @@ def test_the_csv_is_formula_safe(front_desk_client):
         ("start=yesterday&end=2026-01-01", "Enter a valid date."),
         ("weeks=7", "Select a valid choice."),
         ("office=999999", "Select a valid choice."),
+        ("start=9999-12-01&end=9999-12-31", "Choose a date from 2000 to 2099."),
+        ("start=0001-01-01&end=0001-01-31", "Choose a date from 2000 to 2099."),
     ],
 )
 @pytest.mark.parametrize("path", [REPORTS, REPORTS_CSV])

@@ -43,3 +43,10 @@ def sign_in(client, username, password=PASSWORD, address=ADDRESS, next_path="/ad
 
 def enter_code(client, code, address=ADDRESS, next_path="/admin/"):
     return client.post("/admin/second-factor/", {"code": code, "next": next_path}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def unthrottled(settings):
+    """django-otp's pause after a wrong code (1, 2, 4... s) off, so a test can enter wrong codes
+    back to back and count them toward the lockout (a throttled try counts as nothing)."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0

@@ -6,7 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
@@ -99,7 +99,7 @@ def test_the_change_page_history_page_and_export_are_recorded(desk_client, offic
     assert_no_patient_data()
 
 
-def test_sign_ins_sign_outs_failures_and_lockouts_are_in_the_same_record(client, phone):
+def test_sign_ins_sign_outs_failures_and_lockouts_are_in_the_same_record(client, phone, unthrottled):
     sign_in(client, "rosa.front", password="wrong password")
     sign_in(client, "rosa.front")
     enter_code(client, "000000")
@@ -193,6 +193,20 @@ def test_postgresql_refuses_update_and_delete_from_the_shell():
         line.delete()
     line.refresh_from_db()
     assert (line.username, line.reference) == ("rosa.front", "KDFM4HXP")
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_truncate_and_flush():
+    AccessRecord.objects.create(username="rosa.front", action=Action.OPENED, reference="KDFM4HXP")
+    with (
+        pytest.raises(DatabaseError, match="Cannot truncate"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE staff_accessrecord")
+    with pytest.raises(CommandError, match="couldn't be flushed"), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)
+    assert AccessRecord.objects.filter(reference="KDFM4HXP").exists()
 
 
 @pytest.mark.postgres

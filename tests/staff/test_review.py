@@ -76,9 +76,9 @@ def test_filtered_by_person_and_dates(boss_client, history):
         ("luis.desk", "2026-11-29", 10),
         ("luis.desk", "2026-11-28", 10),
     ]
-    # A bad date is a clear message, not an error page.
+    # A bad date is a clear message and a 400, not an error page.
     bad = boss_client.get(REVIEW, {"start": "yesterday"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     assert "Enter a valid date." in bad.content.decode()
 
 
@@ -100,3 +100,12 @@ def test_only_superusers_see_the_review(client, front_desk, history):
     staff_login(client, front_desk)
     assert client.get(REVIEW).status_code == 403
     assert client.get(REVIEW, {"format": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["start=0001-01-01&end=0001-01-31", "start=9999-12-01&end=9999-12-31"])
+@pytest.mark.parametrize("as_csv", [False, True])
+def test_a_date_out_of_range_gets_the_forms_message_and_400(boss_client, history, query, as_csv):
+    response = boss_client.get(f"/admin/access-review/?{query}" + ("&format=csv" if as_csv else ""))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Choose a date from 2000 to 2099." in response.content.decode()

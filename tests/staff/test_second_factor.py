@@ -120,7 +120,7 @@ def test_a_backup_code_works_once(client, phone, backup_codes):
         assert enter_code(client, "backup0002").status_code == 302
 
 
-def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settings):
+def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settings, unthrottled):
     assert settings.AXES_FAILURE_LIMIT == 5
     # Two wrong passwords and three wrong codes make the five failures of one lockout.
     sign_in(client, "rosa.front", password="wrong password 1")
@@ -143,7 +143,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, phone, settin
         assert client.get("/admin/").status_code == 200
 
 
-def test_a_correct_code_after_the_lockout_is_refused(client, phone):
+def test_a_correct_code_after_the_lockout_is_refused(client, phone, unthrottled):
     sign_in(client, "rosa.front")
     for wrong in ["000000", "111111", "222222", "333333"]:
         assert enter_code(client, wrong).status_code == 200
@@ -155,7 +155,7 @@ def test_a_correct_code_after_the_lockout_is_refused(client, phone):
     assert client.get("/admin/").status_code == 302
 
 
-def test_success_forgets_earlier_failures(client, phone):
+def test_success_forgets_earlier_failures(client, phone, unthrottled):
     sign_in(client, "rosa.front")
     for wrong in ["000000", "111111", "222222", "333333"]:
         enter_code(client, wrong)
@@ -258,6 +258,27 @@ def test_a_superuser_removes_a_colleagues_device_in_the_admin(client, phone):
     response = client.post(f"/admin/otp_totp/totpdevice/{phone.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=phone.pk).exists()
+    # Like the command, the admin leaves a line in the access record, naming who removed it.
+    line = AccessRecord.objects.get(action=AccessRecord.Action.DEVICES_REMOVED)
+    assert (line.username, line.detail) == ("rosa.front", "1 TOTP device removed in the admin by boss")
+
+
+def test_removing_backup_codes_with_the_admin_action_is_recorded(client, phone, backup_codes):
+    from tests.conftest import staff_login
+
+    boss = User.objects.create_superuser("boss", password=PASSWORD)
+    staff_login(client, boss)  # which gives the boss a backup-code device too
+    devices = [str(pk) for pk in StaticDevice.objects.values_list("pk", flat=True)]
+    response = client.post(
+        "/admin/otp_static/staticdevice/", {"action": "delete_selected", "_selected_action": devices, "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not StaticDevice.objects.exists()
+    lines = AccessRecord.objects.filter(action=AccessRecord.Action.DEVICES_REMOVED).order_by("username")
+    assert [(line.username, line.detail) for line in lines] == [
+        ("boss", "1 static device removed in the admin by boss"),
+        ("rosa.front", "1 static device removed in the admin by boss"),
+    ]
 
 
 def test_the_idle_warning_is_on_every_page_of_a_verified_session(client, phone, settings):
@@ -296,3 +317,82 @@ def test_the_server_signs_an_idle_session_out_without_any_script(client, phone, 
         response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def setup_secret(page):
+    return re.search(r'id="otp-secret">([A-Z2-7 ]+)<', page.content.decode()).group(1).replace(" ", "")
+
+
+def test_a_setup_key_is_shown_to_one_session_and_replaced_by_the_next_setup(front_desk):
+    from base64 import b32decode
+
+    from django.test import Client
+    from django_otp.oath import totp
+
+    def code(secret):
+        return f"{totp(b32decode(secret)):06d}"
+
+    first, second = Client(), Client()
+    sign_in(first, "rosa.front")
+    first_key = setup_secret(first.get("/admin/second-factor/set-up/"))
+    assert setup_secret(first.get("/admin/second-factor/set-up/")) == first_key  # a reload keeps it
+    # Someone else with the password starts a set-up: a new key, and the first one is gone.
+    sign_in(second, "rosa.front")
+    second_key = setup_secret(second.get("/admin/second-factor/set-up/"))
+    assert second_key != first_key
+    assert TOTPDevice.objects.filter(user=front_desk).count() == 1
+    stale = first.post("/admin/second-factor/set-up/", {"code": code(first_key)})
+    assert stale.status_code == 200
+    assert "started again elsewhere" in stale.content.decode()
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+    # Each refused session starts over with a key of its own, replacing the other's again.
+    third_key = setup_secret(stale)
+    refused = second.post("/admin/second-factor/set-up/", {"code": code(second_key)})
+    assert "started again elsewhere" in refused.content.decode()
+    fourth_key = setup_secret(refused)
+    assert len({first_key, second_key, third_key, fourth_key}) == 4
+    assert client_is_not_in(second)
+    assert second.post("/admin/second-factor/set-up/", {"code": code(fourth_key)}).status_code == 200
+    assert second.get("/admin/").status_code == 200
+    assert TOTPDevice.objects.get(user=front_desk).confirmed
+    # A key another session saw never opens the admin, before or after the confirmation.
+    for seen in (first_key, second_key, third_key):
+        other = Client()
+        sign_in(other, "rosa.front")
+        with after_the_throttle():
+            enter_code(other, code(seen))
+        assert client_is_not_in(other)
+
+
+def client_is_not_in(client):
+    return client.get("/admin/").status_code == 302
+
+
+def test_a_throttled_code_says_how_long_to_wait_and_counts_as_no_failure(client, phone):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, "rosa.front")
+        assert enter_code(client, "000000").status_code == 200
+        # Someone with the password keeps trying at once: every try is refused without a guess.
+        for _ in range(8):
+            throttled = enter_code(client, code_for(phone))
+            assert throttled.status_code == 429
+            assert throttled["Retry-After"] == "1"
+            assert "Wait 1 second, then enter the newest code." in throttled.content.decode()
+        assert AccessAttempt.objects.get().failures_since_start == 1
+        assert AccessRecord.objects.filter(action=AccessRecord.Action.CODE_FAILED).count() == 1
+        # Two wrong codes make the pause 2 seconds; the right code after it opens the admin.
+        clock.shift(1)
+        enter_code(client, "111111")
+        assert "Wait 2 seconds" in enter_code(client, code_for(phone)).content.decode()
+        clock.shift(2)
+        assert enter_code(client, code_for(phone)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_backup_code_does_not_throttle_the_app(client, phone, backup_codes):
+    sign_in(client, "rosa.front")
+    assert enter_code(client, "backup0001").status_code == 302
+    assert TOTPDevice.objects.get(pk=phone.pk).throttling_failure_count == 0
