@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 # Apps whose rows appear on public pages (the header and footer show every office): saving one
 # starts a new generation. Not every app: a patient's request or a session saved is no content.
-CONTENT_APPS = {"articles", "locations", "clinic_site"}
+CONTENT_APPS = {"articles", "locations", "clinic_site", "notices"}
 GENERATION_KEY = "public-pages:generation"
 # Rendered where the page's CSRF token goes in the stored copy; letters and dashes only, so
 # HTML escaping leaves it as it is.

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "articles",
     "locations",
     "appointments",
+    "notices",
 ]
 
 MIDDLEWARE = [
