@@ -23,7 +23,7 @@ from locations.hours import format_time
 
 from . import calendar, links
 from .forms import format_day
-from .models import Email, PatientChoice
+from .models import ESTIMATE_ANSWERS, Email, PatientChoice
 from .reports import typical_callback_hours
 
 
@@ -47,6 +47,8 @@ def staff_message(appointment_request, kind):
         "office": appointment_request.location.name,
         "link": admin_link(appointment_request),
         "choice": PatientChoice(appointment_request.patient_choice).label if kind == Email.PATIENT_REPLY else "",
+        # Whether a Good Faith Estimate will be due: the answer alone, nothing the patient typed.
+        "self_pay": kind == Email.STAFF and appointment_request.insurance in ESTIMATE_ANSWERS,
     }
     # Staff mail is in the site's default language whatever the patient used.
     with translation.override(settings.LANGUAGE_CODE):

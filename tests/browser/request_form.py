@@ -68,6 +68,7 @@ def fill_request(page, *, first_name, last_name, phone, preferred_date, office="
     choose(page, "Preferred time", answers.get("preferred_time", "Morning"))
     choose(page, "New or returning patient", answers.get("patient_kind", "New patient"))
     choose(page, "Reason for visit", answers.get("reason", "Restless legs"))
+    choose(page, "Will you use health insurance for this visit?", answers.get("insurance", "Yes"))
     if message := answers.get("message"):
         type_into(page, page.get_by_label("Message"), message)
     choose(page, "How should we contact you?", answers.get("contact_method", "Phone call"))
