@@ -77,8 +77,10 @@ def fill_request(page, *, first_name, last_name, phone, preferred_date, office="
 
 
 def submit_request(page):
-    """From the consent box, Tab reaches the submit button (the hidden spam trap is skipped),
-    and Enter sends the form."""
+    """From the consent box, Tab passes the link to the Notice of Privacy Practices beside it and
+    reaches the submit button (the hidden spam trap is skipped), and Enter sends the form."""
+    page.keyboard.press("Tab")
+    expect(page.locator("form.request-form a[href$='/notices/privacy-practices/']")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Request appointment")).to_be_focused()
     with page.expect_navigation():
