@@ -42,3 +42,15 @@ def test_it_errors_when_a_notice_is_missing():
     [error] = notices_in_place(None)
     assert (error.id, error.level) == ("notices.E001", checks.ERROR)
     assert "181.154" in error.msg
+
+
+def test_manage_py_check_deploy_on_a_migrated_database_warns_until_the_notices_are_reviewed(tmp_path):
+    """The command a deployment runs, in its own process, against a database just migrated."""
+    from tests.clinic_site.test_settings import PRODUCTION_ENV, python
+
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'deployed.sqlite3'}"}
+    assert python("manage.py", "migrate", "--no-input", "--verbosity", "0", env=env).returncode == 0
+    result = python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert (result.stdout + result.stderr).count("notices.W001") == 5
+    assert "notices.E001" not in result.stdout + result.stderr
