@@ -472,7 +472,8 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             appointment_request.estimate_requested = True
             if appointment_request.visit_is_on:
                 appointment_request.start_estimate_clock()
-            appointment_request.save()
+            # Only these columns: a status someone changed meanwhile is not written back.
+            appointment_request.save(update_fields=["estimate_requested", "estimate_due_on", "updated_at"])
             self.log_change(request, appointment_request, [{"changed": {"fields": ["Patient asked for an estimate"]}}])
             marked += 1
         self.message_user(request, f"{marked} request(s) marked: the patient asked for an estimate.", messages.SUCCESS)
@@ -486,7 +487,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
                 skipped += 1
                 continue
             appointment_request.estimate_sent_at, appointment_request.estimate_sent_by = timezone.now(), request.user
-            appointment_request.save()
+            appointment_request.save(update_fields=["estimate_sent_at", "estimate_sent_by", "updated_at"])
             self.log_change(request, appointment_request, [{"changed": {"fields": ["Good Faith Estimate sent"]}}])
             sent += 1
         self.message_user(request, f"{sent} estimate(s) marked sent.", messages.SUCCESS)
