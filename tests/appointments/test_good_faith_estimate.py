@@ -196,4 +196,3 @@ def test_the_staff_email_says_self_pay_without_patient_details(
     assert ("Self-pay: estimate due." in text) is told
     for detail in (PATIENT["first_name"], PATIENT["last_name"], PATIENT["message"], "915-555-0123"):
         assert detail not in text
-
