@@ -43,6 +43,7 @@ PATIENT_ANSWERS = [
     "language",
     "consented_at",
 ]
+ESTIMATE = ["estimate", "estimate_requested", "estimate_sent_at", "estimate_sent_by"]
 VISIT = ["visit_at", "visit_office", "visit_sequence", "reminder_sent_at", "patient_choice", "patient_choice_at"]
 RECORD = [
     "reference_code",
@@ -91,6 +92,23 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.overdue()
+        return queryset
+
+
+class EstimateFilter(admin.SimpleListFilter):
+    """Good Faith Estimates still to send for a standing visit (good_faith_estimate.py)."""
+
+    title = "Good Faith Estimate"
+    parameter_name = "estimate"
+
+    def lookups(self, request, model_admin):
+        return [("due", "GFE due"), ("overdue", "GFE overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.estimates_due()
+        if self.value() == "overdue":
+            return queryset.estimates_overdue()
         return queryset
 
 
@@ -192,6 +210,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         "status",
         "overdue",
         "attention",
+        "estimate",
         "received",
         "waiting",
         "patient_name",
@@ -205,6 +224,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         "location",
         OverdueFilter,
         NeedsAttentionFilter,
+        EstimateFilter,
         PreferredDateFilter,
         ("created_at", admin.DateFieldListFilter),
         "patient_kind",
@@ -216,15 +236,24 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     show_full_result_count = False
     search_fields = ["reference", "first_name", "last_name", "phone", "email"]
     search_help_text = "Reference (with or without the dash), name, phone or email."
-    actions = ["mark_contacted", "mark_scheduled", "mark_visit_cancelled", "close_requests", "export_csv"]
+    actions = [
+        "mark_contacted",
+        "mark_scheduled",
+        "mark_visit_cancelled",
+        "close_requests",
+        "mark_estimate_requested",
+        "mark_estimate_sent",
+        "export_csv",
+    ]
     fieldsets = [
         ("Request", {"fields": ["reference_code", "received"]}),
         ("Front desk", {"fields": ["status", "closing_reason", "staff_notes", "seen"]}),
         ("Visit", {"fields": VISIT + ["needs_attention"]}),
+        ("Good Faith Estimate", {"fields": ESTIMATE}),
         ("The patient's answers", {"fields": PATIENT_ANSWERS}),
         ("Record", {"fields": RECORD[2:]}),
     ]
-    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT
+    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT + ESTIMATE
     # Every page showing requests records which ones in the access record (staff/audit.py).
     access_reference_field = "reference"
 
@@ -280,6 +309,18 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         badges = format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
         # What the list showed of this row, handed back with an action (stale_pages.py).
         return format_html('{}<input type="hidden" name="_seen" value="{}">', badges, seen_token(obj))
+
+    @admin.display(description="Good Faith Estimate")
+    def estimate(self, obj):
+        """The estimate's clock: due, overdue (text and symbol, not colour alone) or sent."""
+        if obj.estimate_sent_at:
+            return f"Estimate sent {clinic_datetime(obj.estimate_sent_at)}"
+        if obj.estimate_due_on is None or not obj.visit_is_on:
+            return ""
+        due = date_format(obj.estimate_due_on, "D, M j, Y")
+        if obj.estimate_due_on < timezone.localdate():
+            return format_html('<span class="overdue-badge">{}</span>', f"⚠ Good Faith Estimate overdue: due by {due}")
+        return f"Good Faith Estimate due by {due}"
 
     # --- permissions and saving ---------------------------------------------------------
 
@@ -420,6 +461,42 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
             "seen": request.POST.getlist("_seen"),
         }
         return TemplateResponse(request, f"admin/appointments/appointmentrequest/{action}.html", context)
+
+    @admin.action(description="Mark that the patient asked for a Good Faith Estimate", permissions=["change"])
+    def mark_estimate_requested(self, request, queryset):
+        """The patient asked (by phone, at the desk): an estimate is due within 3 business days of
+        the booked visit's scheduling, or of this mark if the visit is booked already."""
+        marked = 0
+        for appointment_request in queryset.select_related(None).filter(estimate_requested=False):
+            appointment_request.estimate_requested = True
+            if appointment_request.visit_is_on:
+                appointment_request.start_estimate_clock()
+            # Only these columns: a status someone changed meanwhile is not written back.
+            appointment_request.save(update_fields=["estimate_requested", "estimate_due_on", "updated_at"])
+            self.log_change(request, appointment_request, [{"changed": {"fields": ["Patient asked for an estimate"]}}])
+            marked += 1
+        self.message_user(request, f"{marked} request(s) marked: the patient asked for an estimate.", messages.SUCCESS)
+
+    @admin.action(description="Mark the estimate sent", permissions=["change"])
+    def mark_estimate_sent(self, request, queryset):
+        """The estimate was made and sent in the billing system: records who and when."""
+        sent = skipped = 0
+        for appointment_request in queryset.select_related(None):
+            if appointment_request.estimate_sent_at or not appointment_request.needs_estimate:
+                skipped += 1
+                continue
+            appointment_request.estimate_sent_at, appointment_request.estimate_sent_by = timezone.now(), request.user
+            appointment_request.save(update_fields=["estimate_sent_at", "estimate_sent_by", "updated_at"])
+            self.log_change(request, appointment_request, [{"changed": {"fields": ["Good Faith Estimate sent"]}}])
+            sent += 1
+        self.message_user(request, f"{sent} estimate(s) marked sent.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} request(s) left as they were: estimate already sent, or the patient uses insurance "
+                "and did not ask for one.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

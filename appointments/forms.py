@@ -5,8 +5,10 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property, lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from locations.hours import accepts_requests_on, hours_on
@@ -26,6 +28,7 @@ from .models import (
     PATIENT_FIELDS,
     AppointmentRequest,
     ContactMethod,
+    Insurance,
     PatientKind,
     PreferredTime,
     Reason,
@@ -49,6 +52,17 @@ def filled_in_lazy(message, values):
     """A translated message with numbers filled in when it is shown, in that request's language
     (a class attribute is built once, before any request has chosen a language)."""
     return lazy(lambda: message % values, str)()
+
+
+def notice_link_lazy(text, kind, link_text):
+    """A help text ending in a link to one of the practice's notices, in the language of the
+    request that shows it (the notices app's page; crispy-forms renders help text as HTML)."""
+
+    def build():
+        url = reverse("notices:detail", kwargs={"kind": kind})
+        return format_html('{} <a href="{}">{}</a>.', text, url, link_text)
+
+    return lazy(build, str)()
 
 
 def radio_choice(label, choices, message):
@@ -138,6 +152,16 @@ class AppointmentRequestForm(forms.ModelForm):
         _("Please tell us whether you are a new or returning patient."),
     )
     reason = radio_choice(_("Reason for visit"), Reason.choices, _("Please choose a reason for your visit."))
+    insurance = radio_choice(
+        _("Will you use health insurance for this visit?"),
+        Insurance.choices,
+        _("Please tell us whether you will use health insurance."),
+    )
+    insurance.help_text = notice_link_lazy(
+        _("If you do not use insurance, you have the right to an estimate of the cost before your visit:"),
+        "good-faith-estimate",
+        _("your right to a Good Faith Estimate"),
+    )
     message = PatientMessageField(
         label=_("Message"),
         required=False,
@@ -157,6 +181,11 @@ class AppointmentRequestForm(forms.ModelForm):
     )
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this request"),
+        help_text=notice_link_lazy(
+            _("How we use and protect your health information:"),
+            "privacy-practices",
+            _("our Notice of Privacy Practices"),
+        ),
         error_messages={"required": _("Please tick this box so that we may contact you about your request.")},
     )
     website = forms.CharField(
@@ -184,7 +213,14 @@ class AppointmentRequestForm(forms.ModelForm):
         helper.layout = Layout(
             Fieldset(_("About you"), "first_name", "last_name", "phone", "email"),
             Fieldset(
-                _("Your visit"), "location", "preferred_date", "preferred_time", "patient_kind", "reason", "message"
+                _("Your visit"),
+                "location",
+                "preferred_date",
+                "preferred_time",
+                "patient_kind",
+                "reason",
+                "insurance",
+                "message",
             ),
             Fieldset(_("How we contact you"), "contact_method", "callback_language", "consent"),
             Field(HONEYPOT_FIELD, wrapper_class="visually-hidden"),

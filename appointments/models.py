@@ -20,6 +20,7 @@ from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.hours import hours_on
 from locations.models import Location
 
+from .good_faith_estimate import due_date_for
 from .overdue import first_contact_wait, overdue_cutoff
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,19 @@ class Reason(models.TextChoices):
     VEINS = "veins", _("Vein concerns")
     LEG_PAIN = "leg_pain", _("Leg pain or swelling")
     OTHER = "other", _("Other")
+
+
+class Insurance(models.TextChoices):
+    """Whether the patient will use health insurance: without it, the patient has the right to a
+    Good Faith Estimate (good_faith_estimate.py)."""
+
+    YES = "yes", _("Yes")
+    SELF_PAY = "self_pay", _("No, I will pay myself")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+# The answers that start the Good Faith Estimate clock once the visit is scheduled.
+ESTIMATE_ANSWERS = {Insurance.SELF_PAY, Insurance.NOT_SURE}
 
 
 class ContactMethod(models.TextChoices):
@@ -182,6 +196,20 @@ class AppointmentRequestQuerySet(models.QuerySet):
         """Taken out of the new queue on `day` (clinic date): first contacted or closed that day."""
         return Q(first_contacted_at__date=day) | Q(closed_at__date=day)
 
+    @staticmethod
+    def estimate_outstanding_condition():
+        """A Good Faith Estimate still to send, for a visit that still stands."""
+        standing = Q(status=Status.SCHEDULED) | Q(status=Status.CLOSED, closing_reason=ClosingReason.BOOKED)
+        return standing & Q(estimate_due_on__isnull=False, estimate_sent_at__isnull=True)
+
+    def estimates_due(self, today=None):
+        """Estimates still to send whose due date (clinic date) has not passed."""
+        return self.filter(self.estimate_outstanding_condition(), estimate_due_on__gte=today or timezone.localdate())
+
+    def estimates_overdue(self, today=None):
+        """Estimates still to send after their due date."""
+        return self.filter(self.estimate_outstanding_condition(), estimate_due_on__lt=today or timezone.localdate())
+
     def queue_counts(self, now=None):
         """The front desk's queue at a glance, in one query."""
         now = timezone.localtime(now)
@@ -244,6 +272,7 @@ PATIENT_FIELDS = [
     "preferred_time",
     "patient_kind",
     "reason",
+    "insurance",
     "message",
     "contact_method",
     "callback_language",
@@ -274,6 +303,8 @@ class AppointmentRequest(models.Model):
     preferred_time = models.CharField("preferred time", max_length=10, choices=PreferredTime.choices)
     patient_kind = models.CharField("new or returning patient", max_length=10, choices=PatientKind.choices)
     reason = models.CharField("reason for visit", max_length=20, choices=Reason.choices)
+    # Blank for requests sent before the form asked.
+    insurance = models.CharField("will use health insurance", max_length=10, choices=Insurance.choices, blank=True)
     message = models.TextField("message", max_length=500, blank=True)
     contact_method = models.CharField("contact by", max_length=10, choices=ContactMethod.choices)
     callback_language = models.CharField("language for the call back", max_length=2, choices=LANGUAGE_CHOICES)
@@ -336,6 +367,23 @@ class AppointmentRequest(models.Model):
     needs_attention = models.BooleanField("patient replied", default=False)
     # Rises with every save: a page older than the last change cannot save over it (stale_pages.py).
     version = models.PositiveIntegerField("version", default=0, editable=False)
+
+    # The Good Faith Estimate clock (good_faith_estimate.py): the due date is set when the visit
+    # is scheduled, or when staff mark that the patient asked for an estimate.
+    estimate_requested = models.BooleanField(
+        "patient asked for a Good Faith Estimate", default=False, help_text="Set with the action of that name."
+    )
+    estimate_due_on = models.DateField("Good Faith Estimate due by", null=True, blank=True, editable=False)
+    estimate_sent_at = models.DateTimeField("Good Faith Estimate sent", null=True, blank=True, editable=False)
+    estimate_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="Good Faith Estimate sent by",
+    )
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -417,6 +465,17 @@ class AppointmentRequest(models.Model):
         if lock:
             rows = rows.select_for_update()
         return rows.values_list("status", flat=True).first()
+
+    @property
+    def needs_estimate(self):
+        """The patient has the right to a Good Faith Estimate: no insurance (or not sure), or asked."""
+        return self.insurance in ESTIMATE_ANSWERS or self.estimate_requested
+
+    def start_estimate_clock(self, now=None):
+        """Set the estimate's due date for the booked visit, from today (clinic date); an estimate
+        already sent stays as it was. Saved by the caller."""
+        if self.estimate_sent_at is None:
+            self.estimate_due_on = due_date_for(self, now)
 
     def is_overdue(self, now=None):
         return self.status == Status.NEW and self.created_at < overdue_cutoff(now)

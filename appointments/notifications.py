@@ -22,7 +22,7 @@ from core.models import Clinic
 
 from . import ics, visit_tokens
 from .formats import visit_date_and_time
-from .models import AppointmentRequest, Email, PatientChoice
+from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice
 
 
 def admin_link(appointment_request):
@@ -45,6 +45,8 @@ def staff_message(appointment_request, kind):
         "office": appointment_request.location.name,
         "link": admin_link(appointment_request),
         "choice": PatientChoice(appointment_request.patient_choice).label if kind == Email.PATIENT_REPLY else "",
+        # Whether a Good Faith Estimate will be due: the answer alone, nothing the patient typed.
+        "self_pay": kind == Email.STAFF and appointment_request.insurance in ESTIMATE_ANSWERS,
     }
     # Staff mail is in the site's default language whatever the patient used.
     with translation.override(settings.LANGUAGE_CODE):

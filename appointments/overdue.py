@@ -13,8 +13,10 @@ from django.utils import timezone
 from locations.hours import business_seconds_between
 
 
-def is_business_day(day):
-    return day.weekday() < 5
+def is_business_day(day, closures=frozenset()):
+    """Monday to Friday, unless `day` is one of `closures` (dates an office is closed: the Good
+    Faith Estimate clock passes them, good_faith_estimate.py)."""
+    return day.weekday() < 5 and day not in closures
 
 
 def business_days_before(day, count=1):

@@ -67,6 +67,7 @@ def move_to(appointment_request, status, by, closing_reason="", correction=False
         if visit:
             appointment_request.visit_at, appointment_request.visit_office = visit.at, visit.office
             appointment_request.reminder_sent_at = None
+            appointment_request.start_estimate_clock()
         if patient_choice:
             appointment_request.patient_choice, appointment_request.patient_choice_at = patient_choice, timezone.now()
         else:

@@ -7,8 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.languages import active_language, translated
-
-from .markdown import render_markdown
+from core.markdown import render_markdown
 
 # /articles/feed/ is the feed, so no article can live there.
 RESERVED_SLUG = "feed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse 12.2.3, mobile emulation, on the production-like server (`make serve` style:
 # collected static files, gunicorn, DEBUG off) with a throwaway SQLite database seeded by the
-# migrations. Prints the four category scores and the bytes transferred for five pages (the Spanish article among them).
+# migrations. Prints the four category scores and the bytes transferred for eight pages (the Spanish article,
+# the notices and the taglines page among them).
 #
 # A measurement run by hand (`make lighthouse`), not a CI gate. Needs npm and Chromium.
 # Lighthouse 13 needs Node 22; this machine has Node 20, hence 12.2.3, pinned exactly.
@@ -19,6 +20,9 @@ PAGES=(
   "office /locations/medical-center-drive/"
   "form /appointments/request/"
   "article-es /es/articles/the-link-between-iron-deficiency-and-restless-leg-syndrome/"
+  "notices /notices/"
+  "taglines /notices/language-assistance/"
+  "npp-es /es/notices/privacy-practices/"
 )
 
 test -x "$CHROME_PATH" || { echo "No Chromium at $CHROME_PATH: run 'sudo apt-get install chromium' or set CHROMIUM_PATH." >&2; exit 1; }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "locations",
     "appointments",
     "reports",
+    "notices",
 ]
 
 MIDDLEWARE = [

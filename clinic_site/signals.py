@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from core import page_cache
 
 # Apps whose rows appear on public pages (the header and footer show every office).
-CONTENT_APPS = {"articles", "locations", "core"}
+CONTENT_APPS = {"articles", "locations", "core", "notices"}
 
 
 def content_changed(sender, using=None, **kwargs):

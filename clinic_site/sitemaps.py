@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.sitemaps import ArticleSitemap
 from locations.sitemaps import LocationSitemap
+from notices.sitemaps import NoticeSitemap
 
 
 class PageSitemap(Sitemap):
@@ -13,10 +14,10 @@ class PageSitemap(Sitemap):
     x_default = True
 
     def items(self):
-        return ["home", "appointments:request", "privacy"]
+        return ["home", "appointments:request", "privacy", "notices:list"]
 
     def location(self, item):
         return reverse(item)
 
 
-sitemaps = {"pages": PageSitemap, "locations": LocationSitemap, "articles": ArticleSitemap}
+sitemaps = {"pages": PageSitemap, "locations": LocationSitemap, "articles": ArticleSitemap, "notices": NoticeSitemap}

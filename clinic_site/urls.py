@@ -17,6 +17,7 @@ urlpatterns = i18n_patterns(
     path("articles/", include("articles.urls")),
     path("locations/", include("locations.urls")),
     path("appointments/", include("appointments.urls")),
+    path("notices/", include("notices.urls")),
     prefix_default_language=False,
 )
 

@@ -24,6 +24,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from appointments.good_faith_estimate import estimate_counts
 from appointments.models import (
     LANGUAGE_CHOICES,
     AppointmentRequest,
@@ -145,6 +146,7 @@ class Report(InHours):
     p90_seconds: float | None = None
     outcomes: list = field(default_factory=list)  # (label, count)
     breakdowns: list = field(default_factory=list)  # (title, [(label, count)])
+    estimates: dict = field(default_factory=dict)  # Good Faith Estimates: due, on_time, late
 
     @property
     def within_business_day_share(self):
@@ -166,7 +168,7 @@ def hours(seconds):
 
 def build_report(start, end, office=None):
     """The figures for requests received from `start` to `end` (clinic dates, both included),
-    at one office or all: three queries on PostgreSQL, two on SQLite, whatever the range."""
+    at one office or all: four queries on PostgreSQL, three on SQLite, whatever the range."""
     offices = [office] if office else list(Location.objects.order_by("display_order", "name"))
     received = AppointmentRequest.objects.filter(
         created_at__gte=clinic_midnight(start), created_at__lt=clinic_midnight(end + datetime.timedelta(days=1))
@@ -197,6 +199,7 @@ def build_report(start, end, office=None):
             totals[name] += row[name]
     _set_counts(report, totals)
     _add_percentiles(report, weeks, week_of, received.filter(business_seconds_to_contact__isnull=False), week)
+    report.estimates = estimate_counts(received)
     return report
 
 
@@ -289,6 +292,7 @@ def _set_counts(report, figures):
 # --- the CSV ------------------------------------------------------------------------------
 
 CSV_HEADER = ["Figure", "Week starting", "Group", "Value"]
+ESTIMATE_FIGURES = [("Due", "due"), ("Sent on time", "on_time"), ("Late (sent late or still unsent)", "late")]
 
 
 def csv_rows(report):
@@ -315,6 +319,8 @@ def csv_rows(report):
     for title, rows in report.breakdowns:
         for label, count in rows:
             yield [title, whole, label, count]
+    for label, key in ESTIMATE_FIGURES:
+        yield ["Good Faith Estimates", whole, label, report.estimates.get(key, 0)]
 
 
 def _blank(value):

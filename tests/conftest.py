@@ -99,12 +99,15 @@ def public_paths():
     all pages (headers, other origins, error pages) walk this list."""
     from articles.models import Article
     from locations.models import Location
+    from notices.models import Notice
 
     paths = ["/", "/privacy/", "/articles/", "/locations/", "/appointments/request/"]
     # English paths whatever language an earlier request left active in this thread.
     with translation.override("en"):
         paths += [office.get_absolute_url() for office in Location.objects.all()]
         paths += [article.get_absolute_url() for article in Article.objects.published()]
+        paths += ["/notices/", *(notice.get_absolute_url() for notice in Notice.objects.all())]
+        paths += ["/notices/language-assistance/versions/1/"]
     return paths + ["/es" + path for path in paths]
 
 

@@ -72,6 +72,7 @@ ANSWERS = {
     "preferred_time": "afternoon",
     "patient_kind": "new",
     "reason": "restless_legs",
+    "insurance": "yes",
     "message": PATIENT["message"],
     "contact_method": "phone",
     "callback_language": "es",

@@ -3,7 +3,7 @@ tests/articles/seed_page.txt), with its Spanish version."""
 
 from django.db import migrations
 
-from articles.markdown import render_markdown
+from core.markdown import render_markdown
 
 SLUG = "the-link-between-iron-deficiency-and-restless-leg-syndrome"
 

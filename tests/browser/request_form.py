@@ -68,6 +68,7 @@ def fill_request(page, *, first_name, last_name, phone, preferred_date, office="
     choose(page, "Preferred time", answers.get("preferred_time", "Morning"))
     choose(page, "New or returning patient", answers.get("patient_kind", "New patient"))
     choose(page, "Reason for visit", answers.get("reason", "Restless legs"))
+    choose(page, "Will you use health insurance for this visit?", answers.get("insurance", "Yes"))
     if message := answers.get("message"):
         type_into(page, page.get_by_label("Message"), message)
     choose(page, "How should we contact you?", answers.get("contact_method", "Phone call"))
@@ -76,8 +77,10 @@ def fill_request(page, *, first_name, last_name, phone, preferred_date, office="
 
 
 def submit_request(page):
-    """From the consent box, Tab reaches the submit button (the hidden spam trap is skipped),
-    and Enter sends the form."""
+    """From the consent box, Tab passes the link to the Notice of Privacy Practices beside it and
+    reaches the submit button (the hidden spam trap is skipped), and Enter sends the form."""
+    page.keyboard.press("Tab")
+    expect(page.locator("form.request-form a[href$='/notices/privacy-practices/']")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Request appointment")).to_be_focused()
     with page.expect_navigation():

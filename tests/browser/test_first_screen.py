@@ -145,4 +145,8 @@ def test_the_header_keeps_both_phones_and_the_language_switch_one_tap_away(new_p
         link = header.locator(f'a[href="{office.phone_uri}"]')
         assert_in_first_screen(link)
         expect(link).to_have_accessible_name(re.compile(rf"{re.escape(office.name)}\s?: {office.phone}$"))
-    assert_in_first_screen(header.locator(".language-switch a"))
+    assert_in_first_screen(header.locator(".language-switch a[hreflang]"))
+    # The way to the taglines in other languages (the language-assistance notice) beside it.
+    other = header.locator(".language-switch a.other-languages")
+    assert_in_first_screen(other)
+    expect(other).to_have_accessible_name(re.compile("Other languages|Otros idiomas"))

@@ -129,6 +129,7 @@ def test_the_429_page_under_es_is_spanish(client, settings, dean_martin):
         "preferred_time": "any",
         "patient_kind": "new",
         "reason": "restless_legs",
+        "insurance": "yes",
         "contact_method": "phone",
         "callback_language": "es",
         "consent": "on",

@@ -11,10 +11,28 @@ from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingR
 from appointments.overdue import first_contact_wait
 from locations.models import Location
 
+CLINIC_ZONE = timezone.get_default_timezone()
+
 
 def distinctive_name(number):
     # Never a word of the page ("Dean", "Drive", "Median"...), so a leak is a certain find.
     return f"Qzx{number:05d}"
+
+
+def add_estimate(row, rng, now):
+    """The insurance answer, and for a booked self-pay visit a Good Faith Estimate due a few days
+    after the first contact: sent on time, sent late or not sent yet."""
+    row.insurance = rng.choice(["yes", "yes", "self_pay", "not_sure"])
+    if row.insurance == "yes" or row.first_contacted_at is None:
+        return
+    if row.status not in (Status.SCHEDULED, Status.VISIT_CANCELLED, Status.CLOSED):
+        return
+    scheduled_on = timezone.localdate(row.first_contacted_at)
+    row.estimate_due_on = scheduled_on + datetime.timedelta(days=rng.choice([1, 3, 5]))
+    sent = scheduled_on + datetime.timedelta(days=rng.randint(0, 8))
+    sent_at = datetime.datetime.combine(sent, datetime.time(rng.choice([8, 12, 23])), tzinfo=CLINIC_ZONE)
+    if rng.random() < 0.8 and sent_at <= now:
+        row.estimate_sent_at = sent_at
 
 
 def generate_requests(count, seed=16, days=365, now=None):
@@ -70,6 +88,7 @@ def generate_requests(count, seed=16, days=365, now=None):
             row.business_seconds_to_contact, row.contacted_within_business_day = first_contact_wait(
                 office, created, contacted
             )
+        add_estimate(row, rng, now)
         rows.append(row)
     received = [row.created_at for row in rows]
     stored = AppointmentRequest.objects.bulk_create(rows, batch_size=500)

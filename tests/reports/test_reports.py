@@ -130,6 +130,19 @@ def expected_figures(rows, start, end, office=None):
             # The admin is in English, whatever an earlier test left active in this thread.
             with translation.override("en"):
                 figures[title, whole, str(label)] = str(counted[value])
+    due = [row for row in chosen if row.estimate_due_on]
+    sent_on = {row.pk: clinic_date(row.estimate_sent_at) for row in due if row.estimate_sent_at}
+    figures["Good Faith Estimates", whole, "Due"] = str(len(due))
+    figures["Good Faith Estimates", whole, "Sent on time"] = str(
+        sum(1 for row in due if row.pk in sent_on and sent_on[row.pk] <= row.estimate_due_on)
+    )
+    figures["Good Faith Estimates", whole, "Late (sent late or still unsent)"] = str(
+        sum(
+            1
+            for row in due
+            if (sent_on[row.pk] > row.estimate_due_on if row.pk in sent_on else row.estimate_due_on < TODAY)
+        )
+    )
     return figures
 
 
@@ -251,6 +264,14 @@ def test_the_figures_on_the_page_and_in_the_csv_equal_a_plain_computation(histor
         assert outcomes[1:] == [
             [group, value] for (figure, _w, group), value in expected.items() if figure == "Outcome"
         ]
+        estimates = tables[
+            "Estimates for patients who pay for themselves (or asked), among the requests received in this range"
+        ]
+        assert [value for _label, value in estimates[1:]] == [
+            expected["Good Faith Estimates", whole, label]
+            for label in ("Due", "Sent on time", "Late (sent late or still unsent)")
+        ]
+        assert int(expected["Good Faith Estimates", whole, "Due"]) > 0
         assert tables["Reason for visit"][1:] == [
             [group, value]
             for (figure, week, group), value in expected.items()
@@ -277,9 +298,10 @@ def test_the_query_count_does_not_grow_with_the_requests(front_desk_client):
     for url in views:
         assert len(many[url]) == len(few[url]), url
         # Every count by week and office in one scan, then the waits' percentiles by week (and
-        # over the range, on PostgreSQL): never a query per week or per office.
+        # over the range, on PostgreSQL), then the Good Faith Estimates' three counts: never a
+        # query per week or per office.
         on_requests = [sql for sql in many[url] if "appointments_appointmentrequest" in sql]
-        assert len(on_requests) == (3 if connection.vendor == "postgresql" else 2), on_requests
+        assert len(on_requests) == (4 if connection.vendor == "postgresql" else 3), on_requests
 
 
 # --- who may see it, and what it never shows --------------------------------------------------
