@@ -51,9 +51,10 @@ def relying_party_id(request=None):
 
 def available():
     """Browsers make passkeys only in a secure context with a domain name: https, or plain
-    http at localhost. `make run`'s http://127.0.0.1:8000 is neither, so it offers none."""
+    http at localhost (and *.localhost). `make run`'s http://127.0.0.1:8000 is neither."""
     parts = urlsplit(settings.SITE_URL)
-    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname == "localhost")
+    host = parts.hostname or ""
+    return parts.scheme == "https" or (parts.scheme == "http" and (host == "localhost" or host.endswith(".localhost")))
 
 
 def passkeys_of(user):
@@ -130,16 +131,24 @@ class BeginSignIn(SignInCeremony, BeginCredentialAuthenticationView):
 
 
 class CompleteSignIn(SignInCeremony, CompleteCredentialAuthenticationView):
-    def post(self, *args, **kwargs):
-        try:
-            return super().post(*args, **kwargs)
-        except LockedOut:
-            raise
-        except exceptions.OTPWebAuthnApiError as error:
-            count_failure(self.request, f"passkey refused ({error.code})"[:200])
-            raise exceptions.OTPWebAuthnApiError(
-                detail="That passkey was not accepted. Try again, or enter a code instead.", code=error.code
-            ) from error
+    def handle_exception(self, exc):
+        # Every refusal after the password (a wrong passkey, a forged or malformed answer, one
+        # with no ceremony started) is one failure; the package's own reason goes to the record.
+        user = self.request.user
+        counted = not isinstance(exc, NotStaff | LockedOut) and user.is_authenticated and user.is_staff
+        if isinstance(exc, exceptions.OTPWebAuthnApiError) and counted:
+            try:
+                count_failure(self.request, f"passkey refused ({exc.code})"[:200])
+            except LockedOut as locked:
+                exc = locked
+            else:
+                # The same status, in words for the person at the desk rather than a developer.
+                refused = exceptions.OTPWebAuthnApiError(
+                    detail="That passkey was not accepted. Try again, or enter a code instead.", code=exc.code
+                )
+                refused.status_code = exc.status_code
+                exc = refused
+        return super().handle_exception(exc)
 
     def complete_auth(self, device):
         # As the code step does (SecondFactorAdminSite._signed_in).

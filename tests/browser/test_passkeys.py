@@ -95,9 +95,12 @@ def test_a_passkey_made_on_the_passkeys_page_signs_in_instead_of_the_code(new_pa
     # The package's scripts came from this origin and broke no rule of the CSP.
     assert page.network.other_origins(site_at_live_server) == []
     assert csp_errors(page) == []
-    assert [(line.action, line.detail) for line in AccessRecord.objects.filter(username=user.username).exclude(
-        action__in=AccessRecord.READS
-    ).order_by("pk")] == [
+    assert [
+        (line.action, line.detail)
+        for line in AccessRecord.objects.filter(username=user.username)
+        .exclude(action__in=AccessRecord.READS)
+        .order_by("pk")
+    ] == [
         ("signed_in", "code next"),
         ("verified", "authenticator app"),
         ("enrolled", "passkey “Front desk PC” added"),

@@ -9,6 +9,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "ALLOWED_HOSTS": "clinic.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Passkeys need the public https address (staff.W002).
+    "SITE_URL": "https://clinic.example",
 }
 
 
