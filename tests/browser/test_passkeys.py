@@ -148,3 +148,29 @@ def test_a_passkey_made_for_another_site_does_not_sign_in(new_page, rosa, settin
         username=user.username, action="code_failed", detail="passkey not used (cancelled or timed out)"
     ).exists()
     assert not AccessRecord.objects.filter(username=user.username, action="verified", detail__startswith="passkey")
+
+
+def test_a_phishing_proxy_at_another_address_cannot_use_the_real_passkey(new_page, rosa, settings, live_server):
+    """A proxy at a look-alike address relays the real pages (here phish.localhost, served by the
+    same server): the browser will not use the real site's passkey there. (Should a browser
+    sign anyway, the server refuses the origin it signed: tests/staff/test_passkeys.py.)"""
+    user, app = rosa
+    settings.SITE_URL = live_server.url
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "phish.localhost"]
+    lookalike = f"http://phish.localhost:{urlsplit(live_server.url).port}"
+    page = new_page()
+    with_authenticator(page)
+    sign_in(page, user.username, PASSWORD, app)
+    add_passkey(page, "Front desk PC")
+    sign_out(page)
+
+    page.goto(f"{lookalike}/admin/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    use_passkey(page)
+    # Chromium refuses outright: the site's relying party (localhost) is not this page's.
+    expect(page.locator("#passkey-verification-status-message")).to_contain_text("Verification failed")
+    page.goto(f"{lookalike}{REQUEST_LIST}")
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    assert not AccessRecord.objects.filter(username=user.username, action="verified", detail__startswith="passkey")

@@ -5,6 +5,7 @@ costs, the names, the access record, and removal by the owner, a superuser or th
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django_otp_webauthn.models import WebAuthnCredential
@@ -14,6 +15,7 @@ from staff.models import AccessRecord
 from staff.passkeys import PENDING_NAME, available, relying_party_id, site_origin
 from tests.conftest import staff_login
 
+from .authenticator import SoftwarePasskey
 from .conftest import ADDRESS, PASSWORD, code_for, enter_code, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +228,64 @@ def test_the_command_removes_passkeys_too(phone, passkey, capsys):
     call_command("remove_staff_devices", "rosa.front")
     assert "Removed 2 device(s)" in capsys.readouterr().out
     assert not WebAuthnCredential.objects.exists()
+
+
+# --- another origin or relying party: refused by the server ----------------------------------
+
+
+@pytest.fixture
+def software_passkey(front_desk):
+    key = SoftwarePasskey()
+    WebAuthnCredential.objects.create(
+        user=front_desk,
+        name="Front desk PC",
+        credential_id=key.credential_id,
+        public_key=key.cose_public_key(),
+        confirmed=True,
+    )
+    return key
+
+
+@pytest.mark.parametrize(
+    ("rp_id", "origin", "code"),
+    [
+        ("clinic.example", "https://clinic-login.example", "invalid_authentication_response"),
+        ("clinic-login.example", "https://clinic.example", "invalid_authentication_response"),
+        ("clinic.example", "http://clinic.example", "invalid_authentication_response"),
+    ],
+)
+def test_an_answer_signed_for_another_origin_or_relying_party_is_refused(
+    client, phone, software_passkey, rp_id, origin, code
+):
+    sign_in(client, "rosa.front")
+    challenge = post_json(client, BEGIN_SIGN_IN).json()["challenge"]
+    response = post_json(client, COMPLETE_SIGN_IN, software_passkey.assertion(challenge, rp_id, origin))
+    assert response.status_code == 422
+    assert client.get("/admin/").status_code == 302
+    assert lines("rosa.front", "code_failed") == [f"passkey refused ({code})"]
+
+    # The same passkey, signing for the real site, is let in (so only the address was wrong).
+    challenge = post_json(client, BEGIN_SIGN_IN).json()["challenge"]
+    answer = software_passkey.assertion(challenge, "clinic.example", "https://clinic.example")
+    response = post_json(client, COMPLETE_SIGN_IN + "?next=/admin/appointments/", answer)
+    assert response.status_code == 200
+    assert response.json()["redirect_url"] == "/admin/appointments/"
+    assert client.get("/admin/").status_code == 200
+    assert lines("rosa.front", "verified") == ["passkey “Front desk PC”"]
+
+
+def test_a_passkey_completes_the_sign_in_like_a_code(client, phone, software_passkey, settings):
+    # Failures before it are forgotten, and the session key changes (session fixation).
+    sign_in(client, "rosa.front", password="wrong password")
+    sign_in(client, "rosa.front")
+    before = client.session.session_key
+    challenge = post_json(client, BEGIN_SIGN_IN).json()["challenge"]
+    answer = software_passkey.assertion(challenge, "clinic.example", "https://clinic.example")
+    response = post_json(client, COMPLETE_SIGN_IN, answer)
+    assert response.json()["redirect_url"] == "/admin/"
+    assert client.session.session_key != before
+    assert not AccessAttempt.objects.filter(username="rosa.front").exists()
+    # A replayed answer (same challenge, used up) is refused.
+    replayed = post_json(client, COMPLETE_SIGN_IN, answer)
+    assert replayed.status_code == 400
+    assert replayed.json()["code"] == "invalid_state"
