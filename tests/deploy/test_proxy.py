@@ -7,16 +7,29 @@ patient sharing the proxy's address in the rate limit or the lockout, a client c
 own address with X-Forwarded-For, query strings in the access log.
 """
 
+import base64
 import gzip
 import http.client
+import json
+import re
 import ssl
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
 
 from appointments.models import AppointmentRequest
 from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
-from tests.live import CaddyServer, GunicornServer, delete_redis_keys, deployed_settings, production_env, redis_url
+from tests.live import (
+    CSRF_INPUT,
+    CaddyServer,
+    GunicornServer,
+    delete_redis_keys,
+    deployed_settings,
+    production_env,
+    redis_url,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -212,3 +225,84 @@ def test_two_app_servers_share_the_patients_and_one_can_stop(live_database, star
 
     second.stop()
     assert [browser.get("/").status for _ in range(20)] == [200] * 20
+
+
+def test_a_staff_passkey_is_made_and_used_over_https_through_the_proxy(deployment, live_database):
+    """Behind Caddy the browser's origin is https://<SITE_URL's host>, while gunicorn hears plain
+    HTTP: the passkey's relying party and origin come from SITE_URL, and the JSON ceremonies pass
+    CSRF's origin check over the proxy. A software passkey signs what the browser would."""
+    from django_otp.oath import totp
+
+    from tests.hardening.conftest import create_live_superuser
+    from tests.staff.authenticator import SoftwarePasskey
+
+    password = uuid.uuid4().hex
+    username = create_live_superuser(live_database, password, prefix="passkey")
+    browser = deployment.client()
+    origin = {"Origin": browser.base_url}
+
+    def sign_in_with_password():
+        token = browser.csrf_token("/admin/login/")
+        data = {"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
+        assert browser.post("/admin/login/", data, headers=origin).status == 302
+
+    def ceremony(path, body=None):
+        token = next(cookie.value for cookie in browser.cookies if cookie.name == "csrftoken")
+        headers = {**origin, "X-CSRFToken": token, "Content-Type": "application/json"}
+        request = urllib.request.Request(
+            browser.base_url + path, data=json.dumps(body or {}).encode(), headers=headers, method="POST"
+        )
+        try:
+            with browser.opener.open(request, timeout=browser.timeout) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.loads(error.read())
+
+    # The first sign-in sets up the authenticator app, as every staff member's does.
+    sign_in_with_password()
+    setup = browser.get("/admin/second-factor/set-up/")
+    secret = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', setup.text).group(1).replace(" ", "")
+    token = CSRF_INPUT.search(setup.text).group(1)
+    code = f"{totp(base64.b32decode(secret)):06d}"
+    confirmed = browser.post(
+        "/admin/second-factor/set-up/", {"code": code, "csrfmiddlewaretoken": token}, headers=origin
+    )
+    assert confirmed.status == 200 and "Your backup codes" in confirmed.text
+
+    # A named passkey, made through the proxy.
+    page = "/admin/second-factor/passkeys/"
+    token = browser.csrf_token(page)
+    assert browser.post(page, {"name": "Front desk PC", "csrfmiddlewaretoken": token}, headers=origin).status == 302
+    status, options = ceremony("/admin/webauthn/registration/begin/")
+    assert status == 200
+    assert options["rp"]["id"] == deployment.host
+    passkey = SoftwarePasskey()
+    status, made = ceremony(
+        "/admin/webauthn/registration/complete/",
+        passkey.attestation(options["challenge"], deployment.host, deployment.base_url),
+    )
+    assert status == 200, made
+    assert "Front desk PC" in browser.get(page).text
+
+    # Signed out, then in again with the password and the passkey instead of a code.
+    token = browser.csrf_token(page)
+    browser.post("/admin/logout/", {"csrfmiddlewaretoken": token}, headers=origin)
+    sign_in_with_password()
+    status, options = ceremony("/admin/webauthn/authentication/begin/")
+    assert (status, options["rpId"]) == (200, deployment.host)
+    # An answer signed at the plain-HTTP address is refused...
+    status, _ = ceremony(
+        "/admin/webauthn/authentication/complete/",
+        passkey.assertion(options["challenge"], deployment.host, deployment.http_url),
+    )
+    assert status == 422
+    # ...and the one the browser signs at the public address is let in.
+    status, options = ceremony("/admin/webauthn/authentication/begin/")
+    status, done = ceremony(
+        "/admin/webauthn/authentication/complete/",
+        passkey.assertion(options["challenge"], deployment.host, deployment.base_url),
+    )
+    assert status == 200, done
+    assert browser.get("/admin/appointments/appointmentrequest/").status == 200
+    assert all(cookie.secure for cookie in browser.cookies)

@@ -24,6 +24,30 @@ class SoftwarePasskey:
         numbers = self.key.public_key().public_numbers()
         return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
 
+    def attestation(self, challenge, rp_id, origin):
+        """What navigator.credentials.create() would send back (attestation "none")."""
+        client_data = json.dumps(
+            {"type": "webauthn.create", "challenge": challenge, "origin": origin, "crossOrigin": False}
+        ).encode()
+        flags = bytes([0x01 | 0x04 | 0x40])  # user present, user verified, credential data attached
+        credential = bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
+        authenticator_data = (
+            hashlib.sha256(rp_id.encode()).digest() + flags + self.sign_count.to_bytes(4, "big") + credential
+        )
+        authenticator_data += self.cose_public_key()
+        attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": authenticator_data})
+        return {
+            "id": b64url(self.credential_id),
+            "rawId": b64url(self.credential_id),
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": b64url(client_data),
+                "attestationObject": b64url(attestation),
+                "transports": ["internal"],
+            },
+            "clientExtensionResults": {"credProps": {"rk": True}},
+        }
+
     def assertion(self, challenge, rp_id, origin):
         """What navigator.credentials.get() would send back, as django-otp-webauthn's script posts it."""
         self.sign_count += 1
