@@ -148,6 +148,15 @@ def test_a_passkey_made_for_another_site_does_not_sign_in(new_page, rosa, settin
         username=user.username, action="code_failed", detail="passkey not used (cancelled or timed out)"
     ).exists()
     assert not AccessRecord.objects.filter(username=user.username, action="verified", detail__startswith="passkey")
+    # Enough tries lock the account like wrong codes: the next start is refused and the page
+    # reloads to say so (static/staff/passkeys.js).
+    settings.AXES_FAILURE_LIMIT = 3
+    use_passkey(page)
+    expect(page.locator("#passkey-verification-status-message")).to_contain_text("canceled or not allowed")
+    page.get_by_role("button", name="Use a passkey").click()
+    expect(page.get_by_text("Sign-in locked").first).to_be_visible()
+    page.goto(REQUEST_LIST)
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
 
 
 def test_a_phishing_proxy_at_another_address_cannot_use_the_real_passkey(new_page, rosa, settings, live_server):
