@@ -76,6 +76,11 @@ class PasskeyHelper(WebAuthnHelper):
         return [site_origin()]
 
     def create_credential(self, user, response, parsed_credential, original_data):
+        # Browsers exclude a passkey already known here; a crafted answer would otherwise
+        # break the unique key (a 500) rather than be told so.
+        hashed = WebAuthnCredential.get_credential_id_sha256(response.credential_id)
+        if WebAuthnCredential.objects.filter(credential_id_sha256=hashed).exists():
+            raise AlreadyRegistered()
         device = super().create_credential(user, response, parsed_credential, original_data)
         device.name = self.request.session.get(PENDING_NAME, "")
         return device
@@ -92,6 +97,12 @@ class LockedOut(exceptions.OTPWebAuthnApiError):
     status_code = 429
     default_detail = "Too many failed attempts: sign-in is locked for now."
     default_code = "locked_out"
+
+
+class AlreadyRegistered(exceptions.OTPWebAuthnApiError):
+    status_code = 409
+    default_detail = "This passkey is already registered."
+    default_code = "already_registered"
 
 
 class NoPendingName(exceptions.OTPWebAuthnApiError):

@@ -289,3 +289,32 @@ def test_a_passkey_completes_the_sign_in_like_a_code(client, phone, software_pas
     replayed = post_json(client, COMPLETE_SIGN_IN, answer)
     assert replayed.status_code == 400
     assert replayed.json()["code"] == "invalid_state"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[]", '"x"', "null", '{"id": 1}', '{"id": "!!", "rawId": "!!", "type": "public-key", "response": {}}', "\x00"],
+)
+def test_nonsense_answers_get_a_4xx_never_a_500(client, phone, passkey, body):
+    sign_in(client, "rosa.front")
+    post_json(client, BEGIN_SIGN_IN)
+    response = client.post(COMPLETE_SIGN_IN, body, content_type="application/json", REMOTE_ADDR=ADDRESS)
+    assert 400 <= response.status_code < 500, (body, response.status_code)
+    enter_code(client, code_for(phone))
+    client.post(PAGE, {"name": "Spare key"})
+    post_json(client, BEGIN_REGISTRATION)
+    response = client.post(
+        "/admin/webauthn/registration/complete/", body, content_type="application/json", REMOTE_ADDR=ADDRESS
+    )
+    assert 400 <= response.status_code < 500, (body, response.status_code)
+
+
+def test_the_same_passkey_twice_is_refused_with_a_4xx(client, phone, software_passkey):
+    staff_login(client, User.objects.get(username="rosa.front"))
+    client.post(PAGE, {"name": "Again"})
+    options = post_json(client, BEGIN_REGISTRATION).json()
+    answer = software_passkey.attestation(options["challenge"], "clinic.example", "https://clinic.example")
+    response = post_json(client, "/admin/webauthn/registration/complete/", answer)
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This passkey is already registered."
+    assert WebAuthnCredential.objects.count() == 1
