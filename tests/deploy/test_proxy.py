@@ -29,6 +29,7 @@ from tests.live import (
     deployed_settings,
     production_env,
     redis_url,
+    trusting_only,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -199,7 +200,7 @@ def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment):
     # Caddy answers from the declared size and closes, and a client still writing the body would
     # meet that close as a TLS error instead of reading the 413 (a race, not the behaviour).
     connection = http.client.HTTPSConnection(
-        deployment.host, deployment.https_port, context=ssl.create_default_context(cafile=deployment.ca_file)
+        deployment.host, deployment.https_port, context=trusting_only(deployment.ca_file)
     )
     connection.putrequest("POST", FORM_URL)
     connection.putheader("Content-Type", "application/x-www-form-urlencoded")
