@@ -172,6 +172,8 @@ def test_the_code_step_offers_a_passkey_only_to_whoever_has_one(client, phone, p
     page = client.get("/admin/second-factor/").content.decode()
     assert 'id="passkey-verification-available-template"' in page
     assert '<script type="module" src="/static/django_otp_webauthn/otp_webauthn_auth.js">' in page
+    # Its translations load before it runs ("defer", in order), not whenever ("async").
+    assert '<script defer src="/admin/webauthn/jsi18n/">' in page
     assert 'type="application/json"' in page and "<script>" not in page
     passkey.delete()
     assert "passkey-verification" not in client.get("/admin/second-factor/").content.decode()
