@@ -7,6 +7,7 @@ least SECRET_KEY and ALLOWED_HOSTS; every variable is listed in docs/configurati
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "pgtrigger",
     "core",
     "staff",
@@ -293,6 +295,25 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["dja
 # The reports' covering index (appointments/models.py) carries its wait column for PostgreSQL's
 # index-only scans; SQLite builds it as a plain partial index and says so (W040).
 SILENCED_SYSTEM_CHECKS += ["models.W040"]
+
+# --- Passkeys for staff (staff/passkeys.py): a second factor instead of the code ------------
+# A passkey is bound to the site's public address: its host is the relying party ID and its
+# origin the only one accepted. staff/passkeys.py reads SITE_URL itself on every ceremony (so
+# tests can follow their live server); these two only feed django-otp-webauthn's own checks.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "staff.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
+# Browsers allow passkeys on https, and on plain http only at localhost: `make run`'s default
+# address (http://127.0.0.1:8000) has none, so its pages do not offer them and the package's
+# check for that origin (an error, which would stop runserver) gives way to staff.W002 under
+# `check --deploy`.
+SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E031"]
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.PasskeyHelper"
+# Shown by the browser or phone when a passkey is made or used: the same name as in the app.
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+# A passkey replaces the code, never the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# How long the browser waits for the fingerprint or PIN (seconds).
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 
 # --- Task queue: every e-mail is sent by `manage.py db_worker`, never inside a web request ---
 # The queue is a table in the site's own database (django-tasks-db), so it needs no other

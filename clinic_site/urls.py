@@ -26,6 +26,8 @@ urlpatterns += [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff passkeys' ceremonies (staff/passkeys.py), beside the admin they sign in to.
+    path(f"{settings.ADMIN_URL}webauthn/", include("staff.passkey_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

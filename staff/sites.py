@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from . import passkey_pages
 from .review import ReviewFilter, as_csv, daily_views
 from .second_factor import SecondFactorAdminSite
 
@@ -20,7 +21,18 @@ class StaffAdminSite(SecondFactorAdminSite):
         }
 
     def get_urls(self):
-        return [path("access-review/", self.admin_view(self.access_review), name="access_review"), *super().get_urls()]
+        return [
+            path("access-review/", self.admin_view(self.access_review), name="access_review"),
+            path("second-factor/passkeys/", self.admin_view(self.own_passkeys), name="passkeys"),
+            path("second-factors/", self.admin_view(self.staff_factors), name="staff_factors"),
+            *super().get_urls(),
+        ]
+
+    def own_passkeys(self, request):
+        return passkey_pages.own_passkeys(request, self)
+
+    def staff_factors(self, request):
+        return passkey_pages.staff_factors(request, self)
 
     def access_review(self, request):
         if not request.user.is_superuser:

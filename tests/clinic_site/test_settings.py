@@ -9,6 +9,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     # A practice's real domain: check --deploy refuses env.example's reserved ones (deploy_checks.py).
     "ALLOWED_HOSTS": "smithvein.com",
+    # https: passkeys need the public https address (staff.W002).
     "SITE_URL": "https://smithvein.com",
     "APPOINTMENT_STAFF_EMAILS": "frontdesk@smithvein.com",
     "DATABASE_URL": "sqlite:///:memory:",

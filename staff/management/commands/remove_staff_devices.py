@@ -7,7 +7,8 @@ from staff.audit import Action, record
 
 class Command(BaseCommand):
     help = (
-        "Remove a staff member's second factor (authenticator app and backup codes), e.g. after a lost phone. "
+        "Remove a staff member's second factors (authenticator app, backup codes and passkeys), e.g. after a lost "
+        "phone. "
         "They set up a new one at their next sign-in, which also works for a sole superuser on the server."
     )
 
