@@ -131,6 +131,13 @@ class Visit:
         return ""
 
 
+class CancelledBy(models.TextChoices):
+    """Who cancelled a visit that staff marked cancelled (reports count the patient's)."""
+
+    PATIENT = "patient", "The patient, by phone"
+    PRACTICE = "practice", "The practice"
+
+
 CLOSING_REASON_NEEDED = "Choose why the request is closed."
 
 
@@ -188,6 +195,10 @@ class AppointmentRequestQuerySet(models.QuerySet):
 
     def closed_before(self, moment):
         return self.filter(status=Status.CLOSED, closed_at__lt=moment)
+
+    def to_call(self):
+        """The front desk's call list: not yet reached (new, contacted) or the patient replied."""
+        return self.filter(Q(status__in=[Status.NEW, Status.CONTACTED]) | Q(needs_attention=True))
 
     def notifications_pending(self):
         """Requests whose staff message or patient receipt has not gone out yet."""
@@ -296,6 +307,19 @@ class AppointmentRequest(models.Model):
     patient_choice = models.CharField("patient's choice", max_length=20, choices=PatientChoice.choices, blank=True)
     patient_choice_at = models.DateTimeField("patient chose at", null=True, blank=True)
     needs_attention = models.BooleanField("patient replied", default=False)
+    # Who is calling the patient now (front_desk.py: take / release), so two people never call
+    # the same patient; not who handled it (handled_by, set by each move).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="taken by",
+    )
+    taken_at = models.DateTimeField("taken at", null=True, blank=True)
+    # Set with a move to "visit cancelled" made by staff; the patient's own link sets patient_choice.
+    cancelled_by = models.CharField("cancelled by", max_length=10, choices=CancelledBy.choices, blank=True)
 
     objects = AppointmentRequestQuerySet.as_manager()
 
@@ -477,3 +501,23 @@ class AppointmentRequest(models.Model):
                 self._state.adding = True
                 if not clashed or attempt == REFERENCE_ATTEMPTS:
                     raise
+
+
+class CallAttempt(models.Model):
+    """One call to the patient that did not reach them ("no answer", "left a message"): who
+    tried and when, so the front desk sees how often a patient was tried. Notes are internal."""
+
+    request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="call_attempts")
+    at = models.DateTimeField("when", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="by"
+    )
+    note = models.CharField("note", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "call attempt"
+        verbose_name_plural = "call attempts"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.by or 'someone'}"
