@@ -6,7 +6,7 @@ import datetime
 import statistics
 
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.utils import timezone
@@ -20,6 +20,8 @@ UNUSUAL_FACTOR = 3
 # ...where "usual" is the median of their days with views in this many days before it.
 USUAL_WINDOW_DAYS = 30
 DEFAULT_PERIOD_DAYS = 30
+OPENED = [AccessRecord.Action.OPENED, AccessRecord.Action.HISTORY]
+LISTED = [AccessRecord.Action.LISTED, AccessRecord.Action.SEARCHED]
 
 
 class ReviewFilter(forms.Form):
@@ -46,7 +48,14 @@ def daily_views(username, start, end):
     reads = reads.filter(day__gte=earliest, day__lte=end)
     if username:
         reads = reads.filter(username=username)
-    counts = reads.values("username", "day").annotate(views=Count("pk"), requests=Count("reference", distinct=True))
+    # A list page records each row it shows: counted apart from the requests opened one by one,
+    # so a morning of lists (hundreds of rows) does not hide how many patients were opened.
+    counts = reads.values("username", "day").annotate(
+        views=Count("pk"),
+        requests=Count("reference", distinct=True),
+        opened=Count("pk", filter=Q(action__in=OPENED)),
+        listed=Count("pk", filter=Q(action__in=LISTED)),
+    )
     by_person = {}
     for row in counts:
         by_person.setdefault(row["username"], {})[row["day"]] = row
@@ -62,13 +71,29 @@ def daily_views(username, start, end):
     return sorted(rows, key=lambda row: (row["day"], row["username"]), reverse=True)
 
 
+CSV_HEADER = ["Date", "Staff member", "Request views", "Different requests", "Opened", "List rows"]
+CSV_HEADER += ["Usual daily views", "Unusual"]
+
+
 def as_csv(rows, start, end):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-review-{start}-{end}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"])
+    writer.writerow(
+        [
+            "Date",
+            "Staff member",
+            "Request views",
+            "Different requests",
+            "Opened",
+            "List rows",
+            "Usual daily views",
+            "Unusual",
+        ]
+    )
     for row in rows:
         usual = "" if row["usual"] is None else f"{row['usual']:g}"
-        values = [row["day"].isoformat(), row["username"], row["views"], row["requests"], usual, row["unusual"]]
+        values = [row["day"].isoformat(), row["username"], row["views"], row["requests"], row["opened"], row["listed"]]
+        values += [usual, row["unusual"]]
         writer.writerow(spreadsheet_safe(value) for value in values[:-1] + ["yes" if row["unusual"] else ""])
     return response
