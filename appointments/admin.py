@@ -35,7 +35,7 @@ from .models import (
     Visit,
     normalize_reference,
 )
-from .reports import PRESET_WEEKS, ReportForm, build_report, report_charts, write_csv
+from .reports import PRESET_WEEKS, ReportForm, build_report, headline, previous_range, report_charts, write_csv
 
 logger = logging.getLogger(__name__)
 
@@ -318,12 +318,19 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
             "form": form,
             "report": report,
             "charts": report_charts(report) if report else None,
+            "headline": self._headline(form, report) if report else None,
             "presets": [
                 (weeks, f"?weeks={weeks}" + (f"&office={office}" if office.isdigit() else "")) for weeks in PRESET_WEEKS
             ],
             "query": request.GET.urlencode(),
         }
         return TemplateResponse(request, "admin/appointments/reports.html", context, status=200 if report else 400)
+
+    @staticmethod
+    def _headline(form, report):
+        """The four headline figures beside the same figures for the period just before."""
+        previous = build_report(*previous_range(report.start, report.end), form.cleaned_data["office"])
+        return {"figures": headline(report, previous), "start": previous.start, "end": previous.end}
 
     def reports_csv(self, request):
         form, report = self._report(request)
