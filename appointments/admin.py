@@ -419,7 +419,7 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(header for header, _value in CSV_COLUMNS)
-        rows = list(queryset.select_related("location").order_by("created_at", "pk"))
+        rows = list(queryset.select_related("location", "visit_office", "handled_by").order_by("created_at", "pk"))
         record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
         for row in rows:
             writer.writerow(spreadsheet_safe(value(row)) for _header, value in CSV_COLUMNS)

@@ -77,13 +77,6 @@ def language_badge(request):
     )
 
 
-def standing_visit_condition():
-    """The booked visit still stands (the database side of AppointmentRequest.visit_is_on)."""
-    return Q(visit_at__isnull=False) & (
-        Q(status=Status.SCHEDULED) | Q(status=Status.CLOSED, closing_reason=ClosingReason.BOOKED)
-    )
-
-
 def week_of(day):
     """Monday to Sunday around `day`, as [start, end)."""
     start = day - datetime.timedelta(days=day.weekday())
@@ -102,7 +95,7 @@ def visits_between(queryset, start, end):
     zone = timezone.get_default_timezone()
     first = datetime.datetime.combine(start, datetime.time(0), tzinfo=zone)
     last = datetime.datetime.combine(end, datetime.time(0), tzinfo=zone)
-    return queryset.filter(standing_visit_condition(), visit_at__gte=first, visit_at__lt=last)
+    return queryset.filter(AppointmentRequest.objects.visit_stands_condition(), visit_at__gte=first, visit_at__lt=last)
 
 
 def front_desk_counts(now=None):
@@ -113,13 +106,15 @@ def front_desk_counts(now=None):
     zone = timezone.get_default_timezone()
     day_start = datetime.datetime.combine(today, datetime.time(0), tzinfo=zone)
     day_end = day_start + datetime.timedelta(days=1)
-    to_call = Q(status__in=[Status.NEW, Status.CONTACTED]) | Q(needs_attention=True)
-    return AppointmentRequest.objects.aggregate(
-        to_call=Count("pk", filter=to_call),
+    requests = AppointmentRequest.objects
+    return requests.aggregate(
+        to_call=Count("pk", filter=requests.to_call_condition()),
         overdue=Count("pk", filter=AppointmentRequest.objects.overdue_condition(now)),
         replied=Count("pk", filter=Q(needs_attention=True)),
         waiting=Count("pk", filter=Q(status=Status.NEW)),
-        visits_today=Count("pk", filter=standing_visit_condition() & Q(visit_at__gte=day_start, visit_at__lt=day_end)),
+        visits_today=Count(
+            "pk", filter=requests.visit_stands_condition() & Q(visit_at__gte=day_start, visit_at__lt=day_end)
+        ),
         handled_today=Count("pk", filter=AppointmentRequest.objects.handled_condition(today)),
     )
 
@@ -436,6 +431,8 @@ class FrontDeskAdmin:
             return ""
         if wanted == Status.SCHEDULED and obj.visit_at is not None:
             return ""  # a correction that keeps the booked visit: the form can make it
+        if wanted == Status.VISIT_CANCELLED and not obj.visit_is_on:
+            return ""  # no visit to cancel: the form refuses it, with the workflow's reason
         return ACTION_FOR_STATUS[wanted]
 
     def _save_then_open_action(self, request, object_id, obj, action, form_url, extra_context):

@@ -198,7 +198,18 @@ class AppointmentRequestQuerySet(models.QuerySet):
 
     def to_call(self):
         """The front desk's call list: not yet reached (new, contacted) or the patient replied."""
-        return self.filter(Q(status__in=[Status.NEW, Status.CONTACTED]) | Q(needs_attention=True))
+        return self.filter(self.to_call_condition())
+
+    @staticmethod
+    def to_call_condition():
+        return Q(status__in=[Status.NEW, Status.CONTACTED]) | Q(needs_attention=True)
+
+    @staticmethod
+    def visit_stands_condition():
+        """The booked visit still stands: AppointmentRequest.visit_is_on, in the database."""
+        return Q(visit_at__isnull=False) & (
+            Q(status=Status.SCHEDULED) | Q(status=Status.CLOSED, closing_reason=ClosingReason.BOOKED)
+        )
 
     def notifications_pending(self):
         """Requests whose staff message or patient receipt has not gone out yet."""

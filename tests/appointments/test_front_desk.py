@@ -307,6 +307,30 @@ def test_choosing_scheduled_by_hand_saves_the_note_and_opens_the_schedule_panel(
     assert "To finish, choose the visit&#x27;s date, time and office below." in opened
 
 
+def test_choosing_visit_cancelled_by_hand_asks_who_cancelled(front_desk_client, medical_center):
+    request = make_request(medical_center, status=Status.CONTACTED)
+    request.move_to(Status.SCHEDULED, by=None, visit=visit_on(THURSDAY, 10, medical_center))
+    form = {"status": "cancelled", "closing_reason": "", "staff_notes": "called from work"}
+
+    response = front_desk_client.post(page_of(request), form)
+
+    assert response["Location"] == f"{page_of(request)}?do=cancel#cancel"
+    request.refresh_from_db()
+    assert (request.status, request.staff_notes) == (Status.SCHEDULED, "called from work")
+
+
+def test_without_a_visit_there_is_no_cancel_panel_to_lead_to(front_desk_client, medical_center):
+    # The workflow alone decides such a correction (move_to), as before this page had panels.
+    request = make_request(medical_center)
+    form = {"status": "cancelled", "closing_reason": "", "staff_notes": "kept"}
+
+    response = front_desk_client.post(page_of(request), form)
+
+    assert "do=cancel" not in response.get("Location", "")
+    request.refresh_from_db()
+    assert request.staff_notes == "kept"
+
+
 def test_messages_naming_patients_stay_out_of_cookies(front_desk_client, medical_center):
     request = make_request(medical_center)
     front_desk_client.post(page_of(request, "no-answer"))
