@@ -492,6 +492,8 @@ class AppointmentRequest(models.Model):
             self.business_seconds_to_contact, self.contacted_within_business_day = first_contact_wait(
                 self.location, self.created_at or now, self.first_contacted_at
             )
+        if self.status == Status.SCHEDULED:
+            self.cancelled_by = ""  # a visit booked again: an earlier cancellation no longer stands
         if self.status == Status.CLOSED:
             self.closed_at = self.closed_at or now
         else:

@@ -276,6 +276,15 @@ def test_a_phone_cancellation_records_who_cancelled(front_desk_client, medical_c
     ]
 
 
+def test_booking_again_clears_who_cancelled_the_earlier_visit(front_desk_client, medical_center):
+    request = make_request(medical_center, status=Status.CONTACTED)
+    request.move_to(Status.SCHEDULED, by=None, visit=visit_on(THURSDAY, 10, medical_center))
+    front_desk_client.post(page_of(request, "cancel-visit"), {"cancel-cancelled_by": "patient"})
+    schedule(front_desk_client, request, medical_center, time="11:00")
+    request.refresh_from_db()
+    assert (request.status, request.cancelled_by) == (Status.SCHEDULED, "")
+
+
 def test_cancelling_without_a_visit_is_refused_by_the_workflow(front_desk_client, medical_center):
     request = make_request(medical_center)
     front_desk_client.post(page_of(request, "cancel-visit"), {"cancel-cancelled_by": "practice"})
