@@ -208,7 +208,9 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
         ("Record", {"fields": RECORD[:-1], "classes": ["collapse"]}),
         ("Read by", {"fields": ["access_history"], "classes": ["collapse"]}),
     ]
-    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT + ["cancelled_by", "taken_by", "attempts"]
+    # "Cancelled by" stays editable: a cancellation made before it was asked (the list's bulk
+    # action) can still be marked as the patient's, for the reports.
+    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT + ["taken_by", "attempts"]
     # Every page showing requests records which ones in the access record (staff/audit.py).
     access_reference_field = "reference"
 

@@ -285,6 +285,16 @@ def test_booking_again_clears_who_cancelled_the_earlier_visit(front_desk_client,
     assert (request.status, request.cancelled_by) == (Status.SCHEDULED, "")
 
 
+def test_a_cancellation_made_in_bulk_can_be_marked_as_the_patients_on_its_page(front_desk_client, medical_center):
+    request = make_request(medical_center, status=Status.CONTACTED)
+    request.move_to(Status.SCHEDULED, by=None, visit=visit_on(THURSDAY, 10, medical_center))
+    request.move_to(Status.VISIT_CANCELLED, by=None)
+    form = {"status": "cancelled", "closing_reason": "", "staff_notes": "", "cancelled_by": "patient"}
+    assert front_desk_client.post(page_of(request), form).status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.cancelled_by) == (Status.VISIT_CANCELLED, CancelledBy.PATIENT)
+
+
 def test_cancelling_without_a_visit_is_refused_by_the_workflow(front_desk_client, medical_center):
     request = make_request(medical_center)
     front_desk_client.post(page_of(request, "cancel-visit"), {"cancel-cancelled_by": "practice"})
