@@ -491,24 +491,31 @@ class FrontDeskAdmin:
 
     def take_view(self, request, pk):
         obj = self._request_to_change(request, pk)
-        other = obj.taken_by if obj.taken_by_id not in (None, request.user.pk) else None
-        if other is not None and request.POST.get("confirm") != "yes":
-            # Somebody else is calling this patient: ask first.
-            context = {
-                **self.admin_site.each_context(request),
-                "title": f"{other.get_username()} has this request",
-                "opts": self.model._meta,
-                "obj": obj,
-                "other": other,
-                "taken_at": clinic_moment(obj.taken_at) if obj.taken_at else "",
-                "next": request.POST.get("next", ""),
-            }
-            record(request, AccessRecord.Action.OPENED, [obj.reference], "take")
-            return TemplateResponse(request, "admin/appointments/appointmentrequest/take_confirm.html", context)
-        AppointmentRequest.objects.filter(pk=obj.pk).update(taken_by=request.user, taken_at=timezone.now())
+        rows = AppointmentRequest.objects.filter(pk=obj.pk)
+        if request.POST.get("confirm") != "yes":
+            # Only if nobody else has it, in one statement: of two people taking the same free
+            # request at once, the second is asked, as if they had seen the first one's name.
+            rows = rows.filter(Q(taken_by__isnull=True) | Q(taken_by=request.user))
+        if not rows.update(taken_by=request.user, taken_at=timezone.now()):
+            obj.refresh_from_db()
+            return self._ask_before_taking_over(request, obj)
         self.log_change(request, obj, [{"changed": {"fields": ["Taken by"]}}])
         self.message_user(request, f"You have {obj.patient_name}'s request.", messages.SUCCESS)
         return self._back(request, obj)
+
+    def _ask_before_taking_over(self, request, obj):
+        other = obj.taken_by
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{other.get_username()} has this request",
+            "opts": self.model._meta,
+            "obj": obj,
+            "other": other,
+            "taken_at": clinic_moment(obj.taken_at) if obj.taken_at else "",
+            "next": request.POST.get("next", ""),
+        }
+        record(request, AccessRecord.Action.OPENED, [obj.reference], "take")
+        return TemplateResponse(request, "admin/appointments/appointmentrequest/take_confirm.html", context)
 
     def release_view(self, request, pk):
         obj = self._request_to_change(request, pk)

@@ -147,6 +147,8 @@ def test_taking_a_request_somebody_else_has_asks_first(front_desk_client, frontd
     assert "rosa took" in asked.content.decode()
     request.refresh_from_db()
     assert request.taken_by == colleague
+    # The question names the patient: a read, recorded.
+    assert AccessRecord.objects.filter(reference=request.reference, action="opened", detail="take").exists()
 
     front_desk_client.post(page_of(request, "take"), {"confirm": "yes"})
     request.refresh_from_db()
