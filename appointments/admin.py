@@ -15,7 +15,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
 
 from core.spreadsheet import csv_response
 from locations.models import Location
@@ -23,6 +22,7 @@ from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
 from .formats import clinic_datetime
+from .front_desk import CallListFilter, FrontDeskAdmin, TakenFilter, VisitFilter
 from .models import (
     PATIENT_FIELDS,
     REFERENCE_LENGTH,
@@ -79,6 +79,11 @@ CSV_COLUMNS = [
     ("Closing reason", lambda row: row.get_closing_reason_display()),
     ("First contacted", lambda row: clinic_datetime(row.first_contacted_at)),
     ("Staff notes", lambda row: row.staff_notes),
+    # The visit, so the export serves as the day's sheet too.
+    ("Visit date", lambda row: timezone.localtime(row.visit_at).date().isoformat() if row.visit_at else ""),
+    ("Visit time", lambda row: timezone.localtime(row.visit_at).strftime("%H:%M") if row.visit_at else ""),
+    ("Visit office", lambda row: row.visit_office.name if row.visit_office else ""),
+    ("Handled by", lambda row: row.handled_by.get_username() if row.handled_by else ""),
 ]
 
 
@@ -202,24 +207,27 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AppointmentRequest)
-class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
-    form = AppointmentRequestForm
-    # What the front desk triages by comes first, so it stays in view on a narrow screen.
+class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
+    # Who to call and how first; merged columns so the list fits a 1366 px office screen
+    # (the columns themselves are in front_desk.py).
     list_display = [
-        "reference_code",
-        "status",
-        "overdue",
-        "attention",
-        "estimate",
-        "received",
-        "waiting",
-        "patient_name",
-        "phone_number",
-        "location",
-        "preferred",
+        "patient",
+        "phone_link",
+        "preferred_when",
+        "reason_text",
+        "office_or_visit",
+        "status_flags",
+        "received_waiting",
+        "last_attempt",
+        "who_has_it",
     ]
-    list_display_links = ["reference_code", "patient_name"]
+    list_display_links = ["patient"]
+    form = AppointmentRequestForm
     list_filter = [
+        CallListFilter,
+        TakenFilter,
+        "callback_language",
+        VisitFilter,
         "status",
         "location",
         OverdueFilter,
@@ -229,7 +237,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
         "patient_kind",
     ]
-    list_select_related = ["location"]
+    list_select_related = ["location", "visit_office", "taken_by"]
     list_per_page = 50
     # "50 results (Show all)" rather than a second count of the whole table on every page view,
     # which grows with the table (bench/RESULTS.md).
@@ -245,15 +253,19 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
         "mark_estimate_sent",
         "export_csv",
     ]
+    # The patient's answers first: the call starts from them (the page's header sums them up).
     fieldsets = [
-        ("Request", {"fields": ["reference_code", "received"]}),
-        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes", "seen"]}),
-        ("Visit", {"fields": VISIT + ["needs_attention"]}),
-        ("Good Faith Estimate", {"fields": ESTIMATE}),
         ("The patient's answers", {"fields": PATIENT_ANSWERS}),
-        ("Record", {"fields": RECORD[2:]}),
+        ("Front desk", {"fields": ["status", "closing_reason", "staff_notes", "taken_by", "seen"]}),
+        ("Visit", {"fields": VISIT + ["cancelled_by", "needs_attention"]}),
+        ("Good Faith Estimate", {"fields": ESTIMATE}),
+        ("Call attempts", {"fields": ["attempts"]}),
+        ("Record", {"fields": RECORD[:-1], "classes": ["collapse"]}),
+        ("Read by", {"fields": ["access_history"], "classes": ["collapse"]}),
     ]
-    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT + ESTIMATE
+    # "Cancelled by" stays editable: a cancellation made before it was asked (the list's bulk
+    # action) can still be marked as the patient's, for the reports.
+    readonly_fields = PATIENT_ANSWERS + RECORD + VISIT + ESTIMATE + ["taken_by", "attempts"]
     # Every page showing requests records which ones in the access record (staff/audit.py).
     access_reference_field = "reference"
 
@@ -277,38 +289,6 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
     @admin.display(description="Phone", ordering="phone")
     def phone_number(self, obj):
         return obj.phone_display
-
-    @admin.display(description="Preferred", ordering="preferred_date")
-    def preferred(self, obj):
-        return f"{date_format(obj.preferred_date, 'D, M j')} · {obj.get_preferred_time_display()}"
-
-    @admin.display(description="Waiting")
-    def waiting(self, obj):
-        """How long the patient waited for a first contact, or has waited so far."""
-        if obj.first_contacted_at:
-            return timesince(obj.created_at, obj.first_contacted_at, depth=1)
-        if obj.status == Status.NEW:
-            return timesince(obj.created_at, timezone.now(), depth=2)
-        return "—"
-
-    @admin.display(description="Overdue")
-    def overdue(self, obj):
-        if obj.is_overdue():
-            # Text and symbol, not colour alone, so everyone sees it.
-            return format_html('<span class="overdue-badge">{}</span>', "⚠ Overdue")
-        return ""
-
-    @admin.display(description="Attention")
-    def attention(self, obj):
-        """The patient's answer through their link, and an e-mail that could not be sent."""
-        flags = []
-        if obj.needs_attention:
-            flags.append(f"⚑ {obj.get_patient_choice_display()}")
-        if obj.unsent_email:
-            flags.append(f"✉ {obj.get_unsent_email_display()} not sent")
-        badges = format_html_join(" ", '<span class="attention-badge">{}</span>', ((flag,) for flag in flags))
-        # What the list showed of this row, handed back with an action (stale_pages.py).
-        return format_html('{}<input type="hidden" name="_seen" value="{}">', badges, seen_token(obj))
 
     @admin.display(description="Good Faith Estimate")
     def estimate(self, obj):
@@ -500,7 +480,7 @@ class AppointmentRequestAdmin(ReadsRecorded, admin.ModelAdmin):
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = list(queryset.select_related("location").order_by("created_at", "pk"))
+        rows = list(queryset.select_related("location", "visit_office", "handled_by").order_by("created_at", "pk"))
         record(request, AccessRecord.Action.EXPORTED, [row.reference for row in rows], f"{len(rows)} exported")
         # Who took patient data out of the system, for the audit trail; no patient data here.
         logger.info("appointment requests exported", extra={"user_id": request.user.pk, "count": len(rows)})

@@ -149,6 +149,13 @@ class Visit:
         return ""
 
 
+class CancelledBy(models.TextChoices):
+    """Who cancelled a visit that staff marked cancelled (reports count the patient's)."""
+
+    PATIENT = "patient", "The patient, by phone"
+    PRACTICE = "practice", "The practice"
+
+
 CLOSING_REASON_NEEDED = "Choose why the request is closed."
 
 
@@ -251,6 +258,21 @@ class AppointmentRequestQuerySet(models.QuerySet):
 
     def closed_before(self, moment):
         return self.filter(status=Status.CLOSED, closed_at__lt=moment)
+
+    def to_call(self):
+        """The front desk's call list: not yet reached (new, contacted) or the patient replied."""
+        return self.filter(self.to_call_condition())
+
+    @staticmethod
+    def to_call_condition():
+        return Q(status__in=[Status.NEW, Status.CONTACTED]) | Q(needs_attention=True)
+
+    @staticmethod
+    def visit_stands_condition():
+        """The booked visit still stands: AppointmentRequest.visit_is_on, in the database."""
+        return Q(visit_at__isnull=False) & (
+            Q(status=Status.SCHEDULED) | Q(status=Status.CLOSED, closing_reason=ClosingReason.BOOKED)
+        )
 
     def notifications_pending(self):
         """Requests whose staff message or patient receipt has not gone out yet."""
@@ -385,6 +407,20 @@ class AppointmentRequest(models.Model):
         verbose_name="Good Faith Estimate sent by",
     )
 
+    # Who is calling the patient now (front_desk.py: take / release), so two people never call
+    # the same patient; not who handled it (handled_by, set by each move).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="taken by",
+    )
+    taken_at = models.DateTimeField("taken at", null=True, blank=True)
+    # Set with a move to "visit cancelled" made by staff; the patient's own link sets patient_choice.
+    cancelled_by = models.CharField("cancelled by", max_length=10, choices=CancelledBy.choices, blank=True)
+
     objects = AppointmentRequestQuerySet.as_manager()
 
     class Meta:
@@ -491,6 +527,8 @@ class AppointmentRequest(models.Model):
             self.business_seconds_to_contact, self.contacted_within_business_day = first_contact_wait(
                 self.location, self.created_at or now, self.first_contacted_at
             )
+        if self.status == Status.SCHEDULED:
+            self.cancelled_by = ""  # a visit booked again: an earlier cancellation no longer stands
         if self.status == Status.CLOSED:
             self.closed_at = self.closed_at or now
         else:
@@ -526,3 +564,23 @@ class VisitLink(models.Model):
 
     def __str__(self):
         return f"link for {self.appointment_request_id} (visit version {self.visit_sequence})"
+
+
+class CallAttempt(models.Model):
+    """One call to the patient that did not reach them ("no answer", "left a message"): who
+    tried and when, so the front desk sees how often a patient was tried. Notes are internal."""
+
+    request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="call_attempts")
+    at = models.DateTimeField("when", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="by"
+    )
+    note = models.CharField("note", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "call attempt"
+        verbose_name_plural = "call attempts"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.by or 'someone'}"

@@ -181,6 +181,9 @@ PUBLIC_PAGE_CACHE_SECONDS = min(
 
 # Django's database sessions, refusing malformed keys (clinic_site/sessions.py).
 SESSION_ENGINE = "clinic_site.sessions"
+# Staff messages name the patient ("Maria Lopez's visit is scheduled..."): kept in the session,
+# in the database, not in a cookie (Django's default stores them in a signed, readable cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Auth and staff sessions ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -8,7 +8,16 @@ from django.urls import path
 from appointments.models import AppointmentRequest
 from core.spreadsheet import csv_response
 
-from .figures import CSV_HEADER, PRESET_WEEKS, ReportForm, build_report, csv_rows, report_charts
+from .figures import (
+    CSV_HEADER,
+    PRESET_WEEKS,
+    ReportForm,
+    build_report,
+    csv_rows,
+    headline,
+    previous_range,
+    report_charts,
+)
 
 PREFIX = "appointments/appointmentrequest/reports/"
 
@@ -52,12 +61,19 @@ class ReportsAdminMixin:
             "form": form,
             "report": report,
             "charts": report_charts(report) if report else None,
+            "headline": self._headline(form, report) if report else None,
             "presets": [
                 (weeks, f"?weeks={weeks}" + (f"&office={office}" if office.isdigit() else "")) for weeks in PRESET_WEEKS
             ],
             "query": request.GET.urlencode(),
         }
         return TemplateResponse(request, "reports/reports.html", context, status=200 if report else 400)
+
+    @staticmethod
+    def _headline(form, report):
+        """The four headline figures beside the same figures for the period just before."""
+        previous = build_report(*previous_range(report.start, report.end), form.cleaned_data["office"])
+        return {"figures": headline(report, previous), "start": previous.start, "end": previous.end}
 
     def reports_csv(self, request):
         form, report = self._report(request)

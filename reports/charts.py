@@ -26,6 +26,9 @@ SERIES = [
 ]
 
 
+GRID_STEPS = 4
+
+
 def _join(parts):
     return format_html_join("", "{}", ((part,) for part in parts))
 
@@ -96,9 +99,9 @@ def _frame(prefix, title, summary, top, unit, labels, body, legend):
     """The chart's box: accessible name and description, the y grid, x labels, the legend."""
     plot_height = HEIGHT - TOP - BOTTOM
     grid = []
-    for step in range(5):
-        value = top * step / 4
-        y = TOP + plot_height - plot_height * step / 4
+    for step in range(GRID_STEPS + 1):
+        value = top * step / GRID_STEPS
+        y = TOP + plot_height - plot_height * step / GRID_STEPS
         grid.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>'
@@ -151,7 +154,8 @@ def _frame(prefix, title, summary, top, unit, labels, body, legend):
 def stacked_bars(prefix, title, summary, unit, labels, series):
     """A bar per label, stacked from the series [(name, values)], first series at the bottom."""
     totals = [sum(values[index] for _name, values in series) for index in range(len(labels))]
-    top = _nice_ceiling(max(totals, default=0))
+    # Counts: the four grid steps are whole numbers ("6.25 requests" means nothing).
+    top = GRID_STEPS * max(1, math.ceil(max(totals, default=0) / GRID_STEPS))
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     bar = slot * 0.7

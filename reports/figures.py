@@ -28,6 +28,7 @@ from appointments.good_faith_estimate import estimate_counts
 from appointments.models import (
     LANGUAGE_CHOICES,
     AppointmentRequest,
+    CancelledBy,
     ClosingReason,
     PatientChoice,
     PatientKind,
@@ -144,9 +145,17 @@ class Report(InHours):
     within_business_day: int = 0
     median_seconds: float | None = None
     p90_seconds: float | None = None
-    outcomes: list = field(default_factory=list)  # (label, count)
+    # (label, count, part): a part ("of which ...") is a share of the line above it, so the
+    # other lines add up to the requests received, each request counted once, where it stands now.
+    outcomes: list = field(default_factory=list)
     breakdowns: list = field(default_factory=list)  # (title, [(label, count)])
     estimates: dict = field(default_factory=dict)  # Good Faith Estimates: due, on_time, late
+    booked: int = 0  # scheduled now, or closed as booked
+    handled_by: list = field(default_factory=list)  # (staff member, requests they last moved)
+
+    @property
+    def outcomes_total(self):
+        return sum(count for _label, count, part in self.outcomes if not part)
 
     @property
     def within_business_day_share(self):
@@ -200,7 +209,41 @@ def build_report(start, end, office=None):
     _set_counts(report, totals)
     _add_percentiles(report, weeks, week_of, received.filter(business_seconds_to_contact__isnull=False), week)
     report.estimates = estimate_counts(received)
+    handled = received.filter(handled_by__isnull=False).values_list("handled_by__username").annotate(n=Count("pk"))
+    report.handled_by = sorted(handled, key=lambda row: (-row[1], row[0]))
     return report
+
+
+def previous_range(start, end):
+    """The range of the same length just before [start, end]."""
+    length = end - start + datetime.timedelta(days=1)
+    return start - length, start - datetime.timedelta(days=1)
+
+
+def headline(report, previous):
+    """The four figures the page leads with, each beside the previous period's:
+    [(label, now, before)], as text."""
+
+    def hours_text(value):
+        return "—" if value is None else f"{value:g} h"
+
+    def share_text(value):
+        return "—" if value is None else f"{value:g}%"
+
+    return [
+        ("Requests received", str(report.received), str(previous.received)),
+        (
+            "Contacted within one business day",
+            share_text(report.within_business_day_share),
+            share_text(previous.within_business_day_share),
+        ),
+        (
+            "Median wait for a first contact (business hours)",
+            hours_text(report.median_hours),
+            hours_text(previous.median_hours),
+        ),
+        ("Visits booked", str(report.booked), str(previous.booked)),
+    ]
 
 
 def _week_expression(mondays):
@@ -258,7 +301,13 @@ COUNTS = {
     "scheduled": Count("pk", filter=Q(status=Status.SCHEDULED)),
     "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
     "visit_cancelled": Count("pk", filter=Q(status=Status.VISIT_CANCELLED)),
-    "patient_cancelled": Count("pk", filter=Q(patient_choice=PatientChoice.CANCELLED)),
+    # The patient's own cancellations still standing: through their link, or by phone as staff
+    # marked it. One the front desk later closed counts under its closing reason only.
+    "patient_cancelled": Count(
+        "pk",
+        filter=Q(status=Status.VISIT_CANCELLED)
+        & (Q(patient_choice=PatientChoice.CANCELLED) | Q(cancelled_by=CancelledBy.PATIENT)),
+    ),
     **{
         f"closed_{value}": Count("pk", filter=Q(status=Status.CLOSED, closing_reason=value))
         for value, _label in ClosingReason.choices
@@ -276,13 +325,13 @@ def _set_counts(report, figures):
     report.received = figures["received"]
     report.contacted, report.within_business_day = figures["contacted"], figures["within"]
     report.outcomes = [
-        ("Scheduled", figures["scheduled"]),
-        *((f"Closed: {label}", figures[f"closed_{value}"]) for value, label in ClosingReason.choices),
-        ("Still open (new or contacted)", figures["open"]),
-        ("Visit cancelled", figures["visit_cancelled"]),
-        # Through the link in their confirmation or reminder (a subset of the line above).
-        ("Cancelled by the patient", figures["patient_cancelled"]),
+        ("Scheduled", figures["scheduled"], False),
+        *((f"Closed: {label}", figures[f"closed_{value}"], False) for value, label in ClosingReason.choices),
+        ("Still open (new or contacted)", figures["open"], False),
+        ("Visit cancelled", figures["visit_cancelled"], False),
+        ("of which cancelled by the patient (link or phone)", figures["patient_cancelled"], True),
     ]
+    report.booked = figures["scheduled"] + figures[f"closed_{ClosingReason.BOOKED}"]
     report.breakdowns = [
         (title, [(str(label), figures[f"{name}_{value}"]) for value, label in choices])
         for title, name, choices in BREAKDOWNS
@@ -314,8 +363,10 @@ def csv_rows(report):
     yield ["Share contacted within one business day (%)", whole, "", _blank(report.within_business_day_share)]
     yield ["Median business hours to first contact", whole, "", _blank(report.median_hours)]
     yield ["90th percentile business hours to first contact", whole, "", _blank(report.p90_hours)]
-    for label, count in report.outcomes:
+    for label, count, _part in report.outcomes:
         yield ["Outcome", whole, label, count]
+    for username, count in report.handled_by:
+        yield ["Requests handled", whole, username, count]
     for title, rows in report.breakdowns:
         for label, count in rows:
             yield [title, whole, label, count]

@@ -6,7 +6,7 @@ import statistics
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ IN_RANGE = [
     MinValueValidator(datetime.date(2000, 1, 1), OUT_OF_RANGE),
     MaxValueValidator(datetime.date(2099, 12, 31), OUT_OF_RANGE),
 ]
+OPENED = [AccessRecord.Action.OPENED, AccessRecord.Action.HISTORY]
+LISTED = [AccessRecord.Action.LISTED, AccessRecord.Action.SEARCHED]
 
 
 class ReviewFilter(forms.Form):
@@ -55,7 +57,14 @@ def daily_views(username, start, end):
     reads = reads.filter(day__gte=earliest, day__lte=end)
     if username:
         reads = reads.filter(username=username)
-    counts = reads.values("username", "day").annotate(views=Count("pk"), requests=Count("reference", distinct=True))
+    # A list page records each row it shows: counted apart from the requests opened one by one,
+    # so a morning of lists (hundreds of rows) does not hide how many patients were opened.
+    counts = reads.values("username", "day").annotate(
+        views=Count("pk"),
+        requests=Count("reference", distinct=True),
+        opened=Count("pk", filter=Q(action__in=OPENED)),
+        listed=Count("pk", filter=Q(action__in=LISTED)),
+    )
     by_person = {}
     for row in counts:
         by_person.setdefault(row["username"], {})[row["day"]] = row
@@ -71,7 +80,8 @@ def daily_views(username, start, end):
     return sorted(rows, key=lambda row: (row["day"], row["username"]), reverse=True)
 
 
-CSV_HEADER = ["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"]
+CSV_HEADER = ["Date", "Staff member", "Request views", "Different requests", "Opened", "List rows"]
+CSV_HEADER += ["Usual daily views", "Unusual"]
 
 
 def as_csv(rows, start, end):
@@ -81,6 +91,8 @@ def as_csv(rows, start, end):
             row["username"],
             row["views"],
             row["requests"],
+            row["opened"],
+            row["listed"],
             "" if row["usual"] is None else f"{row['usual']:g}",
             "yes" if row["unusual"] else "",
         ]

@@ -51,7 +51,9 @@ def test_the_front_desk_sees_the_queue(front_desk_client, medical_center):
     assert f"{PATIENT['first_name']} {PATIENT['last_name']}" in html
     assert "(915) 555-0123" in html
     assert "Medical Center Drive" in html
-    for column in ["Reference", "Received", "Patient", "Phone", "Office", "Preferred", "Status", "Waiting", "Overdue"]:
+    assert 'href="tel:+19155550123"' in html
+    columns = ["Patient", "Phone", "Preferred", "Reason", "Office · visit", "Status", "Received · waiting"]
+    for column in [*columns, "Last attempt", "Who has it"]:
         assert f">{column}</a>" in html or f">{column}</span>" in html, column
 
 
@@ -350,8 +352,9 @@ def test_the_admin_index_shows_the_queue_at_a_glance(front_desk_client, medical_
     make_request(medical_center, received=clinic(2026, 11, 27, 9, 0))
     html = front_desk_client.get("/admin/").content.decode()
     assert 'id="appointment-queue"' in html
-    assert '<span class="queue-count">2</span> new' in html
-    assert '<span class="queue-count">1</span> overdue' in html
+    assert '<span class="queue-count">2</span> to call now' in html
+    assert "⚠ 1 overdue" in html
+    assert '<span class="queue-count">2</span> waiting for a call-back' in html
     assert '<span class="queue-count">0</span> handled today' in html
 
 

@@ -134,8 +134,9 @@ def test_the_queue_filters_estimates_due_and_overdue(front_desk_client, estimate
     assert listed(front_desk_client, "estimate=due") == {estimates["due"].pk}
     assert listed(front_desk_client, "estimate=overdue") == {estimates["overdue"].pk}
     page = front_desk_client.get(CHANGELIST).content.decode()
-    assert "Good Faith Estimate due by Wed, Dec 2, 2026" in page
-    assert "⚠ Good Faith Estimate overdue: due by Wed, Nov 25, 2026" in page
+    # The list shows it among the row's flags, short, so the list still fits the screen.
+    assert "GFE due Dec 2" in page
+    assert "⚠ GFE overdue (Nov 25)" in page
 
 
 def test_the_request_page_shows_the_due_date(front_desk_client, estimates):

@@ -116,9 +116,16 @@ def expected_figures(rows, start, end, office=None):
         statuses[Status.NEW, ""] + statuses[Status.CONTACTED, ""]
     )
     figures["Outcome", whole, "Visit cancelled"] = str(statuses[Status.VISIT_CANCELLED, ""])
-    figures["Outcome", whole, "Cancelled by the patient"] = str(
-        sum(row.patient_choice == PatientChoice.CANCELLED for row in chosen)
+    figures["Outcome", whole, "of which cancelled by the patient (link or phone)"] = str(
+        sum(
+            row.status == Status.VISIT_CANCELLED
+            and (row.patient_choice == PatientChoice.CANCELLED or row.cancelled_by == "patient")
+            for row in chosen
+        )
     )
+    handlers = collections.Counter(row.handled_by.username for row in chosen if row.handled_by)
+    for username, count in sorted(handlers.items(), key=lambda item: (-item[1], item[0])):
+        figures["Requests handled", whole, username] = str(count)
     for title, name, choices in [
         ("Reason for visit", "reason", Reason.choices),
         ("New or returning patient", "patient_kind", PatientKind.choices),
@@ -261,7 +268,7 @@ def test_the_figures_on_the_page_and_in_the_csv_equal_a_plain_computation(histor
         ]
         whole = f"{start} to {end}"
         outcomes = tables["Where the requests received in this range stand now"]
-        assert outcomes[1:] == [
+        assert outcomes[1:-1] == [
             [group, value] for (figure, _w, group), value in expected.items() if figure == "Outcome"
         ]
         estimates = tables[
@@ -272,6 +279,8 @@ def test_the_figures_on_the_page_and_in_the_csv_equal_a_plain_computation(histor
             for label in ("Due", "Sent on time", "Late (sent late or still unsent)")
         ]
         assert int(expected["Good Faith Estimates", whole, "Due"]) > 0
+        # The outcomes add up to the requests received ("of which" lines are shares, not outcomes).
+        assert outcomes[-1] == ["Requests received", expected["Requests received", whole, "All offices shown"]]
         assert tables["Reason for visit"][1:] == [
             [group, value]
             for (figure, week, group), value in expected.items()
@@ -301,7 +310,9 @@ def test_the_query_count_does_not_grow_with_the_requests(front_desk_client):
         # over the range, on PostgreSQL), then the Good Faith Estimates' three counts: never a
         # query per week or per office.
         on_requests = [sql for sql in many[url] if "appointments_appointmentrequest" in sql]
-        assert len(on_requests) == (4 if connection.vendor == "postgresql" else 3), on_requests
+        # Plus who handled them; the page computes the period before as well, for its headline.
+        one_report = (4 if connection.vendor == "postgresql" else 3) + 1
+        assert len(on_requests) == (one_report if "csv" in url else 2 * one_report), on_requests
 
 
 # --- who may see it, and what it never shows --------------------------------------------------

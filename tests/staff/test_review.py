@@ -90,10 +90,19 @@ def test_the_csv_has_the_same_rows_and_is_safe_to_open_in_a_spreadsheet(boss_cli
     assert "no-store" in response["Cache-Control"]
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Date", "Staff member", "Request views", "Different requests", "Usual daily views", "Unusual"]
-    assert ["2026-12-01", "rosa.front", "70", "70", "20", "yes"] in rows
-    assert ["2026-12-01", "luis.desk", "25", "25", "10", ""] in rows
-    assert ["2026-12-01", "'=HYPERLINK(1)", "2", "2", "", ""] in rows
+    header = ["Date", "Staff member", "Request views", "Different requests", "Opened", "List rows"]
+    assert rows[0] == [*header, "Usual daily views", "Unusual"]
+    assert ["2026-12-01", "rosa.front", "70", "70", "70", "0", "20", "yes"] in rows
+    assert ["2026-12-01", "luis.desk", "25", "25", "25", "0", "10", ""] in rows
+    assert ["2026-12-01", "'=HYPERLINK(1)", "2", "2", "2", "0", "", ""] in rows
+
+
+def test_opened_requests_are_counted_apart_from_list_rows(boss_client):
+    views("rosa.front", TODAY, 3)
+    views("rosa.front", TODAY, 50, action=AccessRecord.Action.LISTED)
+    views("rosa.front", TODAY, 4, action=AccessRecord.Action.SEARCHED)
+    row = row_for(boss_client.get(REVIEW), "rosa.front", TODAY)
+    assert (row["views"], row["opened"], row["listed"]) == (57, 3, 54)
 
 
 def test_only_superusers_see_the_review(client, front_desk, history):
