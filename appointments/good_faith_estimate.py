@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from locations.models import DayKind
 
-from .overdue import is_business_day
+from .overdue import business_days_after, business_days_between
 
 # Scheduled this many business days ahead or more: an estimate is due ...
 MIN_DAYS_AHEAD = 3
@@ -41,24 +41,6 @@ def office_closures(office, start, end):
     return frozenset(
         office.special_dates.filter(date__gte=start, date__lte=end, kind=DayKind.CLOSED).values_list("date", flat=True)
     )
-
-
-def business_days_after(day, count, closures):
-    """The date `count` business days after `day` (not counting `day` itself)."""
-    while count > 0:
-        day += datetime.timedelta(days=1)
-        if is_business_day(day, closures):
-            count -= 1
-    return day
-
-
-def business_days_between(start, end, closures):
-    """How many business days come after `start`, up to and including `end`."""
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        count += is_business_day(day, closures)
-    return count
 
 
 def estimate_due_on(scheduled_on, visit_on, asked=False, closures=frozenset()):

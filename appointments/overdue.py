@@ -1,4 +1,5 @@
-"""The front desk's one queue rule: a request still new after one business day is overdue.
+"""The front desk's one queue rule: a request still new after one business day is overdue; and
+the business-day counting it rests on, which the reminder and the Good Faith Estimate clock use too.
 
 Business days are Monday to Friday on the clinic's clock (America/Denver), whatever the
 server's zone. Weekend hours do not count, so a request received on Friday afternoon becomes
@@ -26,6 +27,24 @@ def business_days_before(day, count=1):
         if is_business_day(day):
             count -= 1
     return day
+
+
+def business_days_after(day, count, closures=frozenset()):
+    """The date `count` business days after `day` (not counting `day` itself)."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if is_business_day(day, closures):
+            count -= 1
+    return day
+
+
+def business_days_between(start, end, closures=frozenset()):
+    """How many business days come after `start`, up to and including `end`."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_business_day(day, closures)
+    return count
 
 
 def one_business_day_before(moment):

@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
@@ -35,6 +34,7 @@ from appointments.models import (
     Reason,
     Status,
 )
+from core.date_limits import IN_RANGE
 from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.models import Location
 
@@ -46,10 +46,6 @@ PRESET_WEEKS = (4, 12, 52)
 DEFAULT_WEEKS = 12
 # Longer ranges make charts of unreadable slivers; the CSV of two years is still small.
 MAX_RANGE_DAYS = 2 * 366
-# Dates a report may name: day arithmetic near year 1 or 9999 overflows Python's dates.
-EARLIEST_DAY, LATEST_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
-OUT_OF_RANGE = "Choose a date from 2000 to 2099."
-IN_RANGE = [MinValueValidator(EARLIEST_DAY, OUT_OF_RANGE), MaxValueValidator(LATEST_DAY, OUT_OF_RANGE)]
 HOUR = 3600
 
 

@@ -5,11 +5,11 @@ import datetime
 import statistics
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.date_limits import IN_RANGE
 from core.spreadsheet import csv_response
 
 from .models import AccessRecord
@@ -19,12 +19,6 @@ UNUSUAL_FACTOR = 3
 # ...where "usual" is the median of their days with views in this many days before it.
 USUAL_WINDOW_DAYS = 30
 DEFAULT_PERIOD_DAYS = 30
-# Dates the review may name: the window before `start` overflows Python's dates near year 1.
-OUT_OF_RANGE = "Choose a date from 2000 to 2099."
-IN_RANGE = [
-    MinValueValidator(datetime.date(2000, 1, 1), OUT_OF_RANGE),
-    MaxValueValidator(datetime.date(2099, 12, 31), OUT_OF_RANGE),
-]
 OPENED = [AccessRecord.Action.OPENED, AccessRecord.Action.HISTORY]
 LISTED = [AccessRecord.Action.LISTED, AccessRecord.Action.SEARCHED]
 
