@@ -205,14 +205,20 @@ class SecondFactorAdminSite(admin.AdminSite):
             logout(request)
             return get_lockout_response(request, credentials=credentials)
         form = CodeForm(request.POST if request.method == "POST" else None)
-        devices = devices_for_code(user, form.cleaned_data["code"]) if form.is_valid() else []
-        if wait := seconds_to_wait(devices):
+        wait, device = 0, None
+        if form.is_valid():
+            # The devices are read for update (django-otp's for_verify), so in one transaction:
+            # two tries at once cannot both use one code.
+            with transaction.atomic():
+                devices = devices_for_code(user, form.cleaned_data["code"])
+                wait = seconds_to_wait(devices)
+                if not wait:
+                    device = next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
+        if wait:
             # django-otp refuses every code, even the right one, for a moment after a wrong one:
             # say so, and count nothing toward the lockout (it is no guess).
             return self._wait(request, "staff/second_factor.html", "Enter your code", form, wait)
         if form.is_valid():
-            with transaction.atomic():
-                device = next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
             if device is not None:
                 kind = "backup code" if isinstance(device, StaticDevice) else "authenticator app"
                 self._signed_in(request, device, Action.VERIFIED, kind)

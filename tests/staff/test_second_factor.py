@@ -396,3 +396,14 @@ def test_a_backup_code_does_not_throttle_the_app(client, phone, backup_codes):
     sign_in(client, "rosa.front")
     assert enter_code(client, "backup0001").status_code == 302
     assert TOTPDevice.objects.get(pk=phone.pk).throttling_failure_count == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_code_is_checked_in_autocommit_as_in_production(client, phone):
+    """Outside a test's transaction, as every production request runs: django-otp reads the
+    devices for update, which PostgreSQL allows only inside a transaction (a 500 before)."""
+    sign_in(client, "rosa.front")
+    assert enter_code(client, "000000" if code_for(phone) != "000000" else "000001").status_code == 200
+    response = enter_code(client, code_for(phone, steps_ahead=1))
+    assert response.status_code in (302, 429), response.status_code
