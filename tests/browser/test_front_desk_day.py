@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from appointments.models import AppointmentRequest, CallAttempt, CancelledBy, Status, Visit
+from appointments.workflow import move_to
 from locations.models import Location
 from tests.factories import PASSWORD, StaffFactory, make_request
 
@@ -71,7 +72,7 @@ def patients(db):
         message="Me duelen las piernas por la noche, sobre todo después de trabajar de pie.",
     )
     replied = make_request(other, received=now - datetime.timedelta(days=2), first_name="Robert", last_name="Okafor")
-    replied.move_to(Status.CONTACTED, by=None)
+    move_to(replied, Status.CONTACTED, by=None)
     AppointmentRequest.objects.filter(pk=replied.pk).update(needs_attention=True, patient_choice="another_time")
     for number in range(6):
         make_request(
@@ -223,9 +224,9 @@ def test_a_phone_cancellation_is_two_clicks_with_the_confirmation(front_desk, pa
     """Before: applied at once from the list's dropdown, with no confirmation and no record of
     who cancelled."""
     office = patients.location
-    patients.move_to(Status.CONTACTED, by=None)
-    patients.move_to(
-        Status.SCHEDULED, by=None, visit=Visit.at_clinic_time(bookable_day(office), datetime.time(10), office)
+    move_to(patients, Status.CONTACTED, by=None)
+    move_to(
+        patients, Status.SCHEDULED, by=None, visit=Visit.at_clinic_time(bookable_day(office), datetime.time(10), office)
     )
     page = front_desk
     page.goto(f"{CHANGELIST}{patients.pk}/change/")
