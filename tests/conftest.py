@@ -1,5 +1,7 @@
 import datetime
+import functools
 import os
+import subprocess
 import uuid
 
 import hypothesis
@@ -18,6 +20,26 @@ pytest_plugins = []
 hypothesis.settings.register_profile("suite", max_examples=60, derandomize=True, database=None)
 hypothesis.settings.register_profile("fuzz", max_examples=2000)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+def share_the_pinned_clock():
+    """Under Debian's faketime (make test-any-hour) every process the tests start keeps the test
+    process's clock, also those given an environment of their own (gunicorn, manage.py, the
+    deploy scripts): else a server would judge the tests' "next Monday" by the real date.
+    faketime passes the clock as an offset in these variables (Go programs, Caddy, ignore it)."""
+    shared = {name: os.environ[name] for name in ("LD_PRELOAD", "FAKETIME", "FAKETIME_SHARED") if name in os.environ}
+    if "FAKETIME" not in shared:
+        return
+    popen_init = subprocess.Popen.__init__
+
+    @functools.wraps(popen_init)
+    def init(self, *args, env=None, **kwargs):
+        popen_init(self, *args, env=None if env is None else {**env, **shared}, **kwargs)
+
+    subprocess.Popen.__init__ = init
+
+
+share_the_pinned_clock()
 
 
 # Tests that start servers (a live-server thread, gunicorn, Caddy) or drive the browser: CI runs
