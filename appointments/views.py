@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from core.languages import active_language
 from locations.models import Location
 
-from . import visit_tokens
+from . import visit_tokens, waitlist
 from .formats import format_day, visit_date_and_time
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
 from .models import (
@@ -89,6 +89,7 @@ class AppointmentRequestView(FormView):
     def get_initial(self):
         initial = {
             "preferred_time": PreferredTime.ANY,
+            "earlier_time": "",
             "contact_method": ContactMethod.PHONE,
             "callback_language": active_language(),
         }
@@ -210,4 +211,42 @@ def render_visit_page(request, appointment_request, template_name, choice=""):
         "choice": choice,
         "choices": PatientChoice,
     }
+    return render(request, template_name, context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_offer(request, token):
+    """An earlier time offered to a waitlisted patient: the time, and "Yes, give me this time".
+    The first claim wins (waitlist.claim); everyone else sees it was taken, with the phones."""
+    try:
+        offer = waitlist.offer_for(token)
+    except visit_tokens.Unusable as unusable:
+        if submission_over_limit(request, group="visit-link"):
+            return too_many_requests(request)
+        return render_unusable_offer(request, unusable.reason)
+    if request.method == "POST":
+        if submission_over_limit(
+            request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
+        ):
+            return too_many_requests(request)
+        try:
+            offer = waitlist.claim(token)
+        except visit_tokens.Unusable as unusable:
+            return render_unusable_offer(request, unusable.reason)
+        except ValidationError:  # the office's hours changed since the time was freed
+            return render_unusable_offer(request, "changed")
+        return render_offer_page(request, offer, "appointments/offer_claimed.html")
+    return render_offer_page(request, offer, "appointments/offer.html")
+
+
+def render_unusable_offer(request, reason):
+    return render(
+        request, "appointments/offer_unusable.html", {"reason": reason}, status=UNUSABLE_STATUS.get(reason, 410)
+    )
+
+
+def render_offer_page(request, offer, template_name):
+    freed_time = offer.freed_time
+    context = {**visit_date_and_time(freed_time.at), "office": freed_time.office}
     return render(request, template_name, context)
