@@ -74,6 +74,15 @@ def offer(freed_time, appointment_request):
     return token
 
 
+def renew_token(found):
+    """A new token for the offer (the one before stops working): made when its e-mail is built,
+    so a working link is only ever in the message sent."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    found.digest = digest_of(token)
+    found.save(update_fields=["digest"])
+    return token
+
+
 def offer_link(appointment_request, token):
     """The full link to the offer, in the language the patient asked to be called back in."""
     with translation.override(appointment_request.callback_language):
@@ -117,6 +126,17 @@ def time_given_by_phone(freed_time):
         .filter(visit_at=freed_time.at, visit_office=freed_time.office_id)
         .exists()
     )
+
+
+def free_time_of(appointment_request):
+    """The freed time of a cancelled visit still to come (recorded once), or None."""
+    visit = appointment_request.visit
+    if appointment_request.status != Status.VISIT_CANCELLED or visit is None or visit.at <= timezone.now():
+        return None
+    freed_time, _created = FreedTime.objects.get_or_create(
+        office=visit.office, at=visit.at, freed_by=appointment_request
+    )
+    return freed_time
 
 
 def claim(token):
