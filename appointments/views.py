@@ -35,6 +35,8 @@ from .workflow import PATIENT_MOVES, move_to
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
+# The visit page's third button, for a patient on the waitlist (waitlist.py).
+LEAVE_WAITLIST = "leave_waitlist"
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 logger = logging.getLogger(__name__)
 
@@ -184,6 +186,11 @@ def visit_link(request, token):
         ):
             return too_many_requests(request)
         choice = request.POST.get("choice", "")
+        if choice == LEAVE_WAITLIST:
+            # Not a status move: the visit stands, only the offers of earlier times stop.
+            AppointmentRequest.objects.filter(pk=appointment_request.pk).update(earlier_time="")
+            appointment_request.earlier_time = ""
+            return render_visit_page(request, appointment_request, "appointments/visit.html", left_waitlist=True)
         if choice in PatientChoice.values:
             try:
                 move_to(appointment_request, PATIENT_MOVES[choice], by=None, patient_choice=choice)
@@ -203,13 +210,16 @@ def render_unusable_link(request, reason):
     return render(request, "appointments/visit_link_unusable.html", context, status=UNUSABLE_STATUS.get(reason, 410))
 
 
-def render_visit_page(request, appointment_request, template_name, choice=""):
+def render_visit_page(request, appointment_request, template_name, choice="", left_waitlist=False):
     visit = appointment_request.visit
     context = {
         **visit_date_and_time(visit.at),
         "office": visit.office,
         "choice": choice,
         "choices": PatientChoice,
+        "on_waitlist": bool(appointment_request.earlier_time),
+        "left_waitlist": left_waitlist,
+        "leave_waitlist": LEAVE_WAITLIST,
     }
     return render(request, template_name, context)
 

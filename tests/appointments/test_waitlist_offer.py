@@ -20,9 +20,9 @@ MONDAY = datetime.date(2026, 12, 7)
 TEN_ON_THURSDAY = datetime.datetime(2026, 12, 3, 10, tzinfo=CLINIC_ZONE)
 
 
-def waitlisted(office, callback_language="en", **fields):
+def waitlisted(office, callback_language="en", earlier_time="either_office", **fields):
     request = make_request(
-        office, status="contacted", earlier_time="either_office", callback_language=callback_language, **fields
+        office, status="contacted", earlier_time=earlier_time, callback_language=callback_language, **fields
     )
     move_to(request, "scheduled", by=None, visit=visit_on(MONDAY, 10, office))
     return request
@@ -144,3 +144,26 @@ def test_the_taken_page_in_spanish(client, freed_time, medical_center):
     client.post(winner_path)
     html = client.get(other_path).content.decode()
     assert "Otro paciente tomó esta hora primero" in html
+
+
+def test_a_patient_leaves_the_waitlist_from_the_visit_page(client, freed_time, medical_center):
+    from appointments import visit_tokens
+
+    request = waitlisted(medical_center, callback_language="es")
+    path = visit_tokens.link_for(request).removeprefix("http://testserver")
+    assert "Salir de la lista de espera" in client.get(path).content.decode()
+    response = client.post(path, {"choice": "leave_waitlist"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ya no está en la lista de espera" in html and "Salir de la lista de espera" not in html
+    request.refresh_from_db()
+    assert (request.earlier_time, request.status, request.needs_attention) == ("", Status.SCHEDULED, False)
+    assert list(waitlist.candidates_for(freed_time)) == []
+
+
+def test_the_visit_page_offers_no_waitlist_button_to_a_patient_not_on_it(client, medical_center):
+    from appointments import visit_tokens
+
+    request = waitlisted(medical_center, earlier_time="")
+    html = client.get(visit_tokens.link_for(request).removeprefix("http://testserver")).content.decode()
+    assert "Leave the waitlist" not in html
