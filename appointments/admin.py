@@ -8,6 +8,7 @@ import logging
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +22,7 @@ from locations.models import Location
 from staff.audit import ReadsRecorded, record
 from staff.models import AccessRecord
 
+from . import offer_mail, waitlist
 from .formats import clinic_datetime
 from .front_desk import CallListFilter, FrontDeskAdmin, TakenFilter, VisitFilter
 from .models import (
@@ -248,6 +250,7 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
         "mark_contacted",
         "mark_scheduled",
         "mark_visit_cancelled",
+        "offer_freed_time",
         "close_requests",
         "mark_estimate_requested",
         "mark_estimate_sent",
@@ -415,6 +418,38 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
     def mark_visit_cancelled(self, request, queryset):
         """The patient is sent a cancellation that removes the visit from their calendar."""
         self._move(request, queryset, Status.VISIT_CANCELLED)
+
+    @admin.action(description="Offer the cancelled visit's time to the waitlist…", permissions=["change"])
+    def offer_freed_time(self, request, queryset):
+        """Shows, for each cancelled visit still to come, the waitlisted patients its time could
+        suit (waitlist.py), then e-mails an offer to the next batch of them (offer_mail.py)."""
+        freed_times = [(row, waitlist.free_time_of(row)) for row in queryset.select_related("visit_office")]
+        freed_times = [(row, freed) for row, freed in freed_times if freed is not None]
+        if not freed_times:
+            self.message_user(request, "None of these requests has a cancelled visit still to come.", messages.WARNING)
+            return None
+        if "apply" in request.POST:
+            for row, freed in freed_times:
+                offered = offer_mail.send_offers(freed)
+                self.message_user(
+                    request,
+                    f"{row.display_reference}: the time was offered to {len(offered)} patient(s) by e-mail.",
+                    messages.SUCCESS if offered else messages.WARNING,
+                )
+            return None
+        response = self._second_page(
+            request,
+            queryset,
+            forms.Form(),
+            "offer_freed_time",
+            "Offer the freed time to the waitlist",
+            f"Send offers to the next {settings.APPOINTMENT_WAITLIST_BATCH}",
+        )
+        response.context_data["freed_times"] = [
+            (row, freed, list(waitlist.candidates_for(freed).select_related("visit_office")[:20]))
+            for row, freed in freed_times
+        ]
+        return response
 
     @admin.action(description="Close selected requests…", permissions=["change"])
     def close_requests(self, request, queryset):

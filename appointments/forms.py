@@ -28,6 +28,7 @@ from .models import (
     PATIENT_FIELDS,
     AppointmentRequest,
     ContactMethod,
+    EarlierTime,
     Insurance,
     PatientKind,
     PreferredTime,
@@ -173,6 +174,14 @@ class AppointmentRequestForm(forms.ModelForm):
         error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    earlier_time = forms.ChoiceField(
+        label=_("Call me if an earlier time opens"),
+        help_text=_("Optional. If another patient cancels, we may offer you their time by email or phone."),
+        choices=[("", _("No, thank you")), *EarlierTime.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Please choose one of the answers about an earlier time.")},
+    )
     contact_method = radio_choice(
         _("How should we contact you?"), ContactMethod.choices, _("Please choose how we should contact you.")
     )
@@ -221,6 +230,7 @@ class AppointmentRequestForm(forms.ModelForm):
                 "reason",
                 "insurance",
                 "message",
+                "earlier_time",
             ),
             Fieldset(_("How we contact you"), "contact_method", "callback_language", "consent"),
             Field(HONEYPOT_FIELD, wrapper_class="visually-hidden"),

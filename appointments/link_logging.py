@@ -1,12 +1,13 @@
 """The patient's link kept out of every log: its token opens the visit (visit_tokens.py), so gunicorn's
 access log and Django's own lines (a 400 or 410 on a link names its path) show the path as
-/appointments/visit/… instead. Standard library only: gunicorn.conf.py imports it too.
+/appointments/visit/… instead; the same for a waitlist offer's link (/appointments/earlier-time/…,
+waitlist.py). Standard library only: gunicorn.conf.py imports it too.
 """
 
 import logging
 import re
 
-VISIT_PATH = re.compile(r"(/(?:[a-z]{2}/)?appointments/visit/)[^/?#\s\"']+")
+VISIT_PATH = re.compile(r"(/(?:[a-z]{2}/)?appointments/(?:visit|earlier-time)/)[^/?#\s\"']+")
 
 
 def redact(text):

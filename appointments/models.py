@@ -78,6 +78,14 @@ class Insurance(models.TextChoices):
 ESTIMATE_ANSWERS = {Insurance.SELF_PAY, Insurance.NOT_SURE}
 
 
+class EarlierTime(models.TextChoices):
+    """Whether the patient wants to be offered an earlier time freed by a cancellation, and where
+    (waitlist.py). Blank: not on the waitlist."""
+
+    THIS_OFFICE = "this_office", _("Yes, at the office of my visit")
+    EITHER_OFFICE = "either_office", _("Yes, at either office")
+
+
 class ContactMethod(models.TextChoices):
     PHONE = "phone", _("Phone call")
     EMAIL = "email", _("Email")
@@ -274,6 +282,10 @@ class AppointmentRequestQuerySet(models.QuerySet):
             Q(status=Status.SCHEDULED) | Q(status=Status.CLOSED, closing_reason=ClosingReason.BOOKED)
         )
 
+    def waitlisted(self):
+        """On the waitlist: the visit is scheduled and the patient asked for an earlier time."""
+        return self.filter(status=Status.SCHEDULED, visit_at__isnull=False).exclude(earlier_time="")
+
     def notifications_pending(self):
         """Requests whose staff message or patient receipt has not gone out yet."""
         pending = Q(email__gt="", receipt_sent_at__isnull=True)
@@ -296,6 +308,7 @@ PATIENT_FIELDS = [
     "reason",
     "insurance",
     "message",
+    "earlier_time",
     "contact_method",
     "callback_language",
 ]
@@ -328,6 +341,10 @@ class AppointmentRequest(models.Model):
     # Blank for requests sent before the form asked.
     insurance = models.CharField("will use health insurance", max_length=10, choices=Insurance.choices, blank=True)
     message = models.TextField("message", max_length=500, blank=True)
+    # Blank: not on the waitlist (and for requests sent before the form asked).
+    earlier_time = models.CharField(
+        "call me if an earlier time opens", max_length=15, choices=EarlierTime.choices, blank=True
+    )
     contact_method = models.CharField("contact by", max_length=10, choices=ContactMethod.choices)
     callback_language = models.CharField("language for the call back", max_length=2, choices=LANGUAGE_CHOICES)
     language = models.CharField(
@@ -584,3 +601,59 @@ class CallAttempt(models.Model):
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.by or 'someone'}"
+
+
+class FreedTime(models.Model):
+    """A visit time freed by a cancellation or a move, which the waitlist may refill
+    (waitlist.py). The first patient to claim it through an offer gets it: claims lock this row."""
+
+    office = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", verbose_name="office")
+    at = models.DateTimeField("time")
+    freed_by = models.ForeignKey(
+        AppointmentRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="freed by the visit of",
+    )
+    freed_at = models.DateTimeField("freed", default=timezone.now)
+    claimed_by = models.ForeignKey(
+        AppointmentRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="claimed by",
+    )
+    claimed_at = models.DateTimeField("claimed", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-freed_at"]
+        verbose_name = "freed time"
+        verbose_name_plural = "freed times"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.office}"
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waitlisted request, through an opaque link kept as the digest
+    of its token (as VisitLink: visit_tokens.py). It expires a set time before the freed time."""
+
+    freed_time = models.ForeignKey(FreedTime, on_delete=models.CASCADE, related_name="offers")
+    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    offered_at = models.DateTimeField("offered", default=timezone.now)
+    expires_at = models.DateTimeField("expires")
+
+    class Meta:
+        ordering = ["-offered_at"]
+        verbose_name = "waitlist offer"
+        constraints = [
+            models.UniqueConstraint(fields=["freed_time", "appointment_request"], name="one_offer_per_freed_time"),
+        ]
+        indexes = [models.Index(fields=["appointment_request", "offered_at"], name="offer_request_offered")]
+
+    def __str__(self):
+        return f"offer to {self.appointment_request_id} of {self.freed_time_id}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("request/", views.AppointmentRequestView.as_view(), name="request"),
     path("request/received/", views.request_received, name="received"),
     path("visit/<str:token>/", views.visit_link, name="visit"),
+    path("earlier-time/<str:token>/", views.waitlist_offer, name="offer"),
 ]

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from core.languages import active_language
 from locations.models import Location
 
-from . import visit_tokens
+from . import visit_tokens, waitlist
 from .formats import format_day, visit_date_and_time
 from .forms import HONEYPOT_FIELD, AppointmentRequestForm
 from .models import (
@@ -35,6 +35,8 @@ from .workflow import PATIENT_MOVES, move_to
 
 # What the confirmation page may show, kept in the submitting browser's session only.
 RECEIPT_SESSION_KEY = "appointment_request_receipt"
+# The visit page's third button, for a patient on the waitlist (waitlist.py).
+LEAVE_WAITLIST = "leave_waitlist"
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class AppointmentRequestView(FormView):
     def get_initial(self):
         initial = {
             "preferred_time": PreferredTime.ANY,
+            "earlier_time": "",
             "contact_method": ContactMethod.PHONE,
             "callback_language": active_language(),
         }
@@ -183,6 +186,11 @@ def visit_link(request, token):
         ):
             return too_many_requests(request)
         choice = request.POST.get("choice", "")
+        if choice == LEAVE_WAITLIST:
+            # Not a status move: the visit stands, only the offers of earlier times stop.
+            AppointmentRequest.objects.filter(pk=appointment_request.pk).update(earlier_time="")
+            appointment_request.earlier_time = ""
+            return render_visit_page(request, appointment_request, "appointments/visit.html", left_waitlist=True)
         if choice in PatientChoice.values:
             try:
                 move_to(appointment_request, PATIENT_MOVES[choice], by=None, patient_choice=choice)
@@ -202,12 +210,53 @@ def render_unusable_link(request, reason):
     return render(request, "appointments/visit_link_unusable.html", context, status=UNUSABLE_STATUS.get(reason, 410))
 
 
-def render_visit_page(request, appointment_request, template_name, choice=""):
+def render_visit_page(request, appointment_request, template_name, choice="", left_waitlist=False):
     visit = appointment_request.visit
     context = {
         **visit_date_and_time(visit.at),
         "office": visit.office,
         "choice": choice,
         "choices": PatientChoice,
+        "on_waitlist": bool(appointment_request.earlier_time),
+        "left_waitlist": left_waitlist,
+        "leave_waitlist": LEAVE_WAITLIST,
     }
+    return render(request, template_name, context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_offer(request, token):
+    """An earlier time offered to a waitlisted patient: the time, and "Yes, give me this time".
+    The first claim wins (waitlist.claim); everyone else sees it was taken, with the phones."""
+    try:
+        offer = waitlist.offer_for(token)
+    except visit_tokens.Unusable as unusable:
+        if submission_over_limit(request, group="visit-link"):
+            return too_many_requests(request)
+        return render_unusable_offer(request, unusable.reason)
+    if request.method == "POST":
+        if submission_over_limit(
+            request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
+        ):
+            return too_many_requests(request)
+        try:
+            offer = waitlist.claim(token)
+        except visit_tokens.Unusable as unusable:
+            return render_unusable_offer(request, unusable.reason)
+        except ValidationError:  # the office's hours changed since the time was freed
+            return render_unusable_offer(request, "changed")
+        return render_offer_page(request, offer, "appointments/offer_claimed.html")
+    return render_offer_page(request, offer, "appointments/offer.html")
+
+
+def render_unusable_offer(request, reason):
+    return render(
+        request, "appointments/offer_unusable.html", {"reason": reason}, status=UNUSABLE_STATUS.get(reason, 410)
+    )
+
+
+def render_offer_page(request, offer, template_name):
+    freed_time = offer.freed_time
+    context = {**visit_date_and_time(freed_time.at), "office": freed_time.office}
     return render(request, template_name, context)

@@ -333,6 +333,13 @@ APPOINTMENT_REMINDER_BUSINESS_DAYS = int(os.environ.get("APPOINTMENT_REMINDER_BU
 # How long a visit lasts: the calendar event's end, and until when the patient's link works.
 APPOINTMENT_VISIT_MINUTES = int(os.environ.get("APPOINTMENT_VISIT_MINUTES", "60"))
 
+# The waitlist (appointments/waitlist.py): an offer of a freed time can be claimed until this many
+# hours before it; patients offered anything in the last days come after those who were not;
+# staff send offers in batches of this size.
+APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS = int(os.environ.get("APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS", "2"))
+APPOINTMENT_WAITLIST_RECENT_OFFER_DAYS = int(os.environ.get("APPOINTMENT_WAITLIST_RECENT_OFFER_DAYS", "7"))
+APPOINTMENT_WAITLIST_BATCH = int(os.environ.get("APPOINTMENT_WAITLIST_BATCH", "3"))
+
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # --- Security headers -------------------------------------------------------------------

@@ -266,3 +266,22 @@ def test_the_patients_link_is_logged_as_its_path_without_the_token(client, captu
     text = json.dumps(lines, ensure_ascii=False)
     assert token not in text and token[::-1] not in text
     assert "Gone: /appointments/visit/…/" in text and "Bad Request: /es/appointments/visit/…/" in text
+
+
+def test_a_waitlist_offers_link_is_logged_as_its_path_without_the_token(client, captured_logs, medical_center):
+    from appointments import waitlist
+    from appointments.models import FreedTime
+    from tests.appointments.conftest import THURSDAY, make_request, visit_on
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False):
+        request = make_request(medical_center, status="contacted", earlier_time="this_office")
+        move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 11, medical_center))
+        freed = FreedTime.objects.create(office=medical_center, at=visit_on(THURSDAY, 10, medical_center).at)
+        token = waitlist.offer(freed, request)
+        move_to(request, "cancelled", by=None)
+        assert client.get(f"/appointments/earlier-time/{token}/").status_code == 410
+        assert client.get(f"/es/appointments/earlier-time/{token[::-1]}/").status_code == 400
+    lines = [json.loads(line) for line in captured_logs().splitlines() if line.startswith('{"')]
+    text = json.dumps(lines, ensure_ascii=False)
+    assert token not in text and token[::-1] not in text
+    assert "Gone: /appointments/earlier-time/…/" in text and "Bad Request: /es/appointments/earlier-time/…/" in text
