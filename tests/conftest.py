@@ -34,7 +34,11 @@ def share_the_pinned_clock():
 
     @functools.wraps(popen_init)
     def init(self, *args, env=None, **kwargs):
-        popen_init(self, *args, env=None if env is None else {**env, **shared}, **kwargs)
+        # KEEP_REAL_CLOCK: a process whose test needs no date and that libfaketime disturbs
+        # (gunicorn's arbiter reloading its workers, tests/deploy/test_reload.py).
+        if env is not None and not env.get("KEEP_REAL_CLOCK"):
+            env = {**env, **shared}
+        popen_init(self, *args, env=env, **kwargs)
 
     subprocess.Popen.__init__ = init
 

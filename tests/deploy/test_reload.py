@@ -34,7 +34,7 @@ def wait_for(condition, timeout=30):
 
 
 def test_requests_keep_being_answered_during_a_hup_reload(live_database, start_gunicorn, shared_cache):
-    server = start_gunicorn(live_database.url(), workers=2, **shared_cache)
+    server = start_gunicorn(live_database.url(), workers=2, KEEP_REAL_CLOCK="1", **shared_cache)
     assert wait_for(lambda: len(workers(server)) == 2)
     old_workers = workers(server)
     done = threading.Event()
