@@ -285,10 +285,6 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
     def received(self, obj):
         return clinic_datetime(obj.created_at)
 
-    @admin.display(description="Patient", ordering="last_name")
-    def patient_name(self, obj):
-        return obj.patient_name
-
     @admin.display(description="Phone", ordering="phone")
     def phone_number(self, obj):
         return obj.phone_display

@@ -179,11 +179,7 @@ def visit_link(request, token):
             return too_many_requests(request)
         return render_unusable_link(request, unusable.reason)
     if request.method == "POST":
-        # Counted per link, not per address: wrong links from a clinic's shared Wi-Fi must not
-        # keep a patient on it from answering through their own.
-        if submission_over_limit(
-            request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
-        ):
+        if answer_over_limit(request, token):
             return too_many_requests(request)
         choice = request.POST.get("choice", "")
         if choice == LEAVE_WAITLIST:
@@ -198,6 +194,15 @@ def visit_link(request, token):
                 return render_unusable_link(request, "changed")
             return render_visit_page(request, appointment_request, "appointments/visit_answered.html", choice)
     return render_visit_page(request, appointment_request, "appointments/visit.html")
+
+
+def answer_over_limit(request, token):
+    """Answers through a working link (the visit's, an offer's) are counted per link, not per
+    address: wrong links from a clinic's shared Wi-Fi must not keep a patient on it from
+    answering through their own."""
+    return submission_over_limit(
+        request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
+    )
 
 
 # Status codes for links that cannot be used: unknown (forged, mangled, or its request purged),
@@ -236,9 +241,7 @@ def waitlist_offer(request, token):
             return too_many_requests(request)
         return render_unusable_offer(request, unusable.reason)
     if request.method == "POST":
-        if submission_over_limit(
-            request, group="visit-answer", key=lambda group, request: visit_tokens.digest_of(token)
-        ):
+        if answer_over_limit(request, token):
             return too_many_requests(request)
         try:
             offer = waitlist.claim(token)
