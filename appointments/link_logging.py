@@ -1,13 +1,14 @@
 """The patient's link kept out of every log: its token opens the visit (visit_tokens.py), so gunicorn's
 access log and Django's own lines (a 400 or 410 on a link names its path) show the path as
 /appointments/visit/… instead; the same for a waitlist offer's link (/appointments/earlier-time/…,
-waitlist.py). Standard library only: gunicorn.conf.py imports it too.
+waitlist.py) and a pre-visit packet's (/appointments/prepare/…, packets/links.py). Standard
+library only: gunicorn.conf.py imports it too.
 """
 
 import logging
 import re
 
-VISIT_PATH = re.compile(r"(/(?:[a-z]{2}/)?appointments/(?:visit|earlier-time)/)[^/?#\s\"']+")
+VISIT_PATH = re.compile(r"(/(?:[a-z]{2}/)?appointments/(?:visit|earlier-time|prepare)/)[^/?#\s\"']+")
 
 
 def redact(text):

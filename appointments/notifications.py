@@ -14,6 +14,7 @@ from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -23,6 +24,11 @@ from core.models import Clinic
 from . import ics, visit_tokens
 from .formats import visit_date_and_time
 from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice
+
+# Apps above this one add paragraphs to the visit's e-mails without this module knowing them
+# (the pre-visit packet's link: packets/visit_emails.py). Sent with `appointment_request` and
+# `kind` inside the patient's language; each receiver returns a list of finished paragraphs.
+visit_email_paragraphs = Signal()
 
 
 def admin_link(appointment_request):
@@ -84,6 +90,13 @@ def visit_message(appointment_request, kind):
             **visit_date_and_time(visit.at),
             "office": visit.office,
             "link": "" if kind == Email.CANCELLATION else visit_tokens.link_for(appointment_request),
+            "paragraphs": [
+                paragraph
+                for _receiver, paragraphs in visit_email_paragraphs.send(
+                    sender=AppointmentRequest, appointment_request=appointment_request, kind=kind
+                )
+                for paragraph in paragraphs
+            ],
         }
         subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
         body = render_to_string("appointments/email/visit.txt", context)

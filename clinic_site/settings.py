@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "articles",
     "locations",
     "appointments",
+    # After appointments: its admin adds the packet to the request's (packets/admin.py).
+    "packets",
     "reports",
     "notices",
 ]
@@ -339,6 +341,23 @@ APPOINTMENT_VISIT_MINUTES = int(os.environ.get("APPOINTMENT_VISIT_MINUTES", "60"
 APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS = int(os.environ.get("APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS", "2"))
 APPOINTMENT_WAITLIST_RECENT_OFFER_DAYS = int(os.environ.get("APPOINTMENT_WAITLIST_RECENT_OFFER_DAYS", "7"))
 APPOINTMENT_WAITLIST_BATCH = int(os.environ.get("APPOINTMENT_WAITLIST_BATCH", "3"))
+
+# --- The pre-visit packet (packets/) --------------------------------------------------------
+# Fernet keys (cryptography), comma-separated, newest first: the first encrypts, every one
+# decrypts, so a new key goes in front and the old one leaves after `rotate_packet_keys`.
+# Without DEBUG there is no default (an error under `check --deploy`, packets/checks.py).
+PACKET_ENCRYPTION_KEYS = env_list("PACKET_ENCRYPTION_KEYS")
+if not PACKET_ENCRYPTION_KEYS and DEBUG:
+    # Development only, like SECRET_KEY's default: a fixed, public key.
+    PACKET_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1pbnNlY3VyZS1rZXktLS0="]
+# The patient's images, encrypted, outside every served folder (static files are served from
+# STATIC_ROOT only; the site serves no media folder).
+PACKET_FILES_DIR = Path(os.environ.get("PACKET_FILES_DIR", BASE_DIR / "var" / "packet-files"))
+# Answers and images are deleted this many days after the visit, or after staff mark them
+# entered into the practice's records, whichever comes first (purge_packets, daily).
+PACKET_RETENTION_DAYS = int(os.environ.get("PACKET_RETENTION_DAYS", "30"))
+# An upload larger than this is refused before it is decoded.
+PACKET_UPLOAD_MAX_BYTES = int(os.environ.get("PACKET_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 

@@ -16,6 +16,7 @@ urlpatterns = i18n_patterns(
     path("privacy/", public_page(views.PrivacyView.as_view()), name="privacy"),
     path("articles/", include("articles.urls")),
     path("locations/", include("locations.urls")),
+    path("appointments/prepare/", include("packets.urls")),
     path("appointments/", include("appointments.urls")),
     path("notices/", include("notices.urls")),
     prefix_default_language=False,

@@ -97,6 +97,12 @@ def _test_teardown_may_empty_the_access_record():
 
 
 @pytest.fixture(autouse=True)
+def _packet_files_in_tmp(settings, tmp_path):
+    """Each test's packet photos in its own folder, never the checkout's var/."""
+    settings.PACKET_FILES_DIR = tmp_path / "packet-files"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(db):
     """Rate-limit counters and stored pages never leak from one test into the next."""
     cache.clear()

@@ -9,6 +9,7 @@ Everything listens on 127.0.0.1 only. The shared PostgreSQL server is never stop
 "outage" is the proxy in front of it closing its doors.
 """
 
+import base64
 import contextlib
 import functools
 import http.client
@@ -178,6 +179,7 @@ def production_env(**overrides):
         "PYTHONDONTWRITEBYTECODE": "1",
         "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
         "SECRET_KEY": "live-server-" + uuid.uuid4().hex + uuid.uuid4().hex,
+        "PACKET_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
@@ -420,7 +422,7 @@ def deployed_settings(**overrides):
     """deploy/env.example's values (what a practice runs), to pass to production_env(); the
     secret, the database, mail and static storage stay the test's."""
     settings = env_file(ROOT / "deploy" / "env.example")
-    for key in ("SECRET_KEY", "DATABASE_URL", "EMAIL_BACKEND", "PLAIN_STATIC_STORAGE"):
+    for key in ("SECRET_KEY", "PACKET_ENCRYPTION_KEYS", "DATABASE_URL", "EMAIL_BACKEND", "PLAIN_STATIC_STORAGE"):
         del settings[key]
     settings.update(overrides)
     return settings

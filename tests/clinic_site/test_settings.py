@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "PACKET_ENCRYPTION_KEYS": "Q0xJTklDLXRlc3QtcGFja2V0LWtleS0zMi1ieXRlcyE=",
     # A practice's real domain: check --deploy refuses env.example's reserved ones (deploy_checks.py).
     "ALLOWED_HOSTS": "smithvein.com",
     # https: passkeys need the public https address (staff.W002).

@@ -2,6 +2,7 @@
 every shipped file named; commands that work on a fresh Debian 12 with root and no sudo; the
 secrets step leaves a clinic.env that both bash and the scripts read back."""
 
+import base64
 import re
 import subprocess
 
@@ -75,6 +76,7 @@ def test_the_secrets_step_writes_a_clinic_env_that_bash_and_the_scripts_read(tmp
 
     values = env_file(clinic_env)
     assert len(values["SECRET_KEY"]) >= 60 and "CHANGE" not in values["SECRET_KEY"]
+    assert len(base64.urlsafe_b64decode(values["PACKET_ENCRYPTION_KEYS"])) == 32
     read_back = subprocess.run(
         [
             "bash",

@@ -133,9 +133,16 @@ def check_deploy(**settings):
 
 
 def test_env_example_as_shipped_is_refused_by_the_deployment_checks():
-    result = check_deploy(**{**deployed_settings(), "SECRET_KEY": env_file(DEPLOY / "env.example")["SECRET_KEY"]})
+    shipped = env_file(DEPLOY / "env.example")
+    result = check_deploy(
+        **{
+            **deployed_settings(),
+            "SECRET_KEY": shipped["SECRET_KEY"],
+            "PACKET_ENCRYPTION_KEYS": shipped["PACKET_ENCRYPTION_KEYS"],
+        }
+    )
     assert result.returncode != 0
-    for error in ("clinic_site.E012", "clinic_site.E013"):
+    for error in ("clinic_site.E012", "clinic_site.E013", "packets.E002"):
         assert error in result.stderr, result.stderr
     assert "clinic.example" in result.stderr
 

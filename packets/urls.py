@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "packets"
+
+urlpatterns = [
+    path("<str:token>/", views.start, name="start"),
+]
