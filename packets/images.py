@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pillow_heif
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -31,7 +32,7 @@ HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"
 # the JPEG) does not match by chance.
 MARKUP = re.compile(rb"<(?:script|html|body|iframe|object|embed|svg|!doctype|\?php)[\s>/]", re.IGNORECASE)
 
-TOO_LARGE = _("This file is larger than 10 MB. Please choose a smaller photo or take it again.")
+TOO_LARGE = _("This file is larger than %(limit)s. Please choose a smaller photo or take it again.")
 NOT_A_PHOTO = _("This file is not a photo we can use. Please choose a JPEG, PNG or iPhone (HEIC) photo.")
 TOO_MANY_PIXELS = _("This picture is too large to open. Please take the photo again with your phone's camera.")
 
@@ -56,14 +57,18 @@ def accept(upload):
     size = getattr(upload, "size", None)
     limit = settings.PACKET_UPLOAD_MAX_BYTES
     if size is not None and size > limit:
-        raise Refused(TOO_LARGE)
+        raise Refused(too_large())
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise Refused(TOO_LARGE)
+        raise Refused(too_large())
     kind = signature(data)
     if kind is None or MARKUP.search(outside_image_data(kind, data)):
         raise Refused(NOT_A_PHOTO)
     return redraw(data)
+
+
+def too_large():
+    return TOO_LARGE % {"limit": filesizeformat(settings.PACKET_UPLOAD_MAX_BYTES)}
 
 
 def signature(data):
