@@ -126,11 +126,12 @@ lighthouse: install
 
 ## In-process render time per page (cache off), throughput (wrk on gunicorn + PostgreSQL) and admin
 ## timings at 100,000 requests, then the mail queue (submit to redirect with a silent mail server,
-## worker messages per second); see bench/RESULTS.md.
+## worker messages per second), then the packet's uploads; see bench/RESULTS.md.
 bench: install-dev
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/mail_queue.py
+	$(BIN)/python bench/packet.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache tests/html_checker/node_modules

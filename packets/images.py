@@ -136,10 +136,11 @@ def redraw(data):
                 if width * height > MAX_PIXELS:
                     raise Refused(TOO_MANY_PIXELS)
                 if image.format == "JPEG":
-                    # Decode at 1/2, 1/4 or 1/8 scale when that still covers MAX_SIDE: a 12 MP
+                    # Decode at 1/2, 1/4 or 1/8 scale when that still covers the size kept: a 12 MP
                     # photo then never occupies memory at full size.
-                    image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-                image = ImageOps.exif_transpose(image)
+                    scale = min(1, MAX_SIDE / max(width, height))
+                    image.draft("RGB", (round(width * scale), round(height * scale)))
+                ImageOps.exif_transpose(image, in_place=True)
                 image = flatten(image)
                 image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
                 out = io.BytesIO()
@@ -160,4 +161,4 @@ def flatten(image):
         background = Image.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
