@@ -182,7 +182,8 @@ class StepForm(forms.Form):
                 field = self.fields[question.key]
                 field.required = False
                 field.received = True
-                field.help_text = format_html(
+                # The bound field copies its help text once made (by an earlier is_valid()).
+                field.help_text = self[question.key].help_text = format_html(
                     '<strong class="photo-received">{}</strong> {} {}',
                     _("Photo received."),
                     _("To replace it, choose another photo."),

@@ -198,7 +198,7 @@ def save_step(request, token, appointment_request, number):
             form.add_error(key, refusal.message)
             refused = True
     received = received_keys(appointment_request)
-    if step_complete(questions, answers, received, number):
+    if not form.errors and step_complete(questions, answers, received, number):
         Packet.objects.filter(pk=packet.pk, step__lt=number).update(step=number)
     if form.errors:
         form.show_received(received)
