@@ -35,7 +35,7 @@ AUTOCOMPLETE = {
     "last_name": "family-name",
     "phone": "tel",
     "birth_date": "bday",
-    "address_line": "street-address",
+    "address_line": "address-line1",
     "city": "address-level2",
     "state": "address-level1",
     "postal_code": "postal-code",
