@@ -204,7 +204,7 @@ def save_step(request, token, appointment_request, number):
         form.show_received(received)
         status = 400 if refused else 200
         return render_step_page(request, token, appointment_request, number, form=form, status=status)
-    return see(step_url(token, number - 1 if going_back else number + 1))
+    return see(step_url(token, max(number - 1, 1) if going_back else number + 1))
 
 
 def sign(request, packet, answers, questions, form):

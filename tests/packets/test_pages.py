@@ -457,6 +457,10 @@ def test_nothing_the_patient_typed_is_ever_in_a_url(client, path):
                 assert value not in locations
 
 
+def test_back_from_the_first_step_stays_on_it(client, path):
+    assert post_step(client, path, 1, move="back")["Location"] == step_path(path, 1)
+
+
 def test_a_step_that_does_not_exist_is_404(client, path):
     assert client.get(step_path(path, 6)).status_code == 404
     assert client.get(step_path(path, 0)).status_code == 404
