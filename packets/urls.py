@@ -6,4 +6,5 @@ app_name = "packets"
 
 urlpatterns = [
     path("<str:token>/", views.start, name="start"),
+    path("<str:token>/<int:number>/", views.step, name="step"),
 ]
