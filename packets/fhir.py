@@ -121,7 +121,10 @@ def patient_resource(packet, answers):
                 ],
                 "contact": [emergency] if drop_empty(emergency) else [],
                 "communication": [
-                    {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": packet.language}]}, "preferred": True}
+                    {
+                        "language": {"coding": [{"system": "urn:ietf:bcp:47", "code": packet.language}]},
+                        "preferred": True,
+                    }
                 ],
             }
         )
@@ -290,7 +293,9 @@ def consent_resource(packet, answers, questions):
                     "title": f"Signed by {answers.get('signature', '')}".strip(),
                     "creation": instant(packet.signed_at),
                 },
-                "policyRule": {"text": f"Texts agreed to: {packet.consent_versions}"} if packet.consent_versions else None,
+                "policyRule": {"text": f"Texts agreed to: {packet.consent_versions}"}
+                if packet.consent_versions
+                else None,
                 "verification": [
                     {
                         "verified": True,

@@ -69,7 +69,7 @@ def jpeg(colour=(30, 90, 160), size=(856, 540)):
 def booked_request(office, visit_at=None, **fields):
     """A request whose visit is booked at `visit_at` (a clinic-time datetime)."""
     visit_at = visit_at or timezone.now() + datetime.timedelta(days=2)
-    return make_request(office, status=Status.SCHEDULED, visit_at=visit_at, visit_office=office, **fields)
+    return make_request(office, **{"status": Status.SCHEDULED, "visit_at": visit_at, "visit_office": office, **fields})
 
 
 def make_packet(appointment_request, answers=None, status=Packet.Status.COMPLETE, images=IMAGE_KEYS):
@@ -83,4 +83,3 @@ def make_packet(appointment_request, answers=None, status=Packet.Status.COMPLETE
     for key in images:
         files.save_image(packet, key, jpeg(COLOURS.get(key, (0, 0, 0))))
     return packet
-

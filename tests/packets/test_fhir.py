@@ -7,7 +7,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from packets import files, fhir, questionnaire
+from packets import fhir, files, questionnaire
 from packets.models import Question
 
 from .staff_packets import ANSWERS, IMAGE_KEYS, booked_request, make_packet
