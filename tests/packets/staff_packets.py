@@ -4,13 +4,14 @@ files.save_image, real JPEGs drawn by Pillow."""
 
 import datetime
 import io
+import json
 
 from django.utils import timezone
 from PIL import Image
 
 from appointments.models import Status
 from packets import files
-from packets.models import Packet
+from packets.models import Packet, Question
 from tests.factories import make_request
 
 # Every question of the seed answered (the photos apart), with distinctive values to look for.
@@ -83,3 +84,40 @@ def make_packet(appointment_request, answers=None, status=Packet.Status.COMPLETE
     for key in images:
         files.save_image(packet, key, jpeg(COLOURS.get(key, (0, 0, 0))))
     return packet
+
+
+def answers_in(items):
+    """{linkId: [answer as JSON]} over every nested item of a QuestionnaireResponse."""
+    found = {}
+    for item in items or []:
+        if item.answer:
+            found[item.linkId] = [json.loads(answer.model_dump_json(exclude_none=True)) for answer in item.answer]
+        found.update(answers_in(item.item))
+    return found
+
+
+def assert_every_answer_in(bundle, answers=ANSWERS, image_keys=IMAGE_KEYS):
+    """The Bundle's QuestionnaireResponse holds each of `answers`, typed as its question says,
+    and an attachment for each photo."""
+    [response] = [
+        entry.resource for entry in bundle.entry if entry.resource.get_resource_type() == "QuestionnaireResponse"
+    ]
+    found = answers_in(response.item)
+    kinds = dict(Question.objects.values_list("key", "kind"))
+    for key, value in answers.items():
+        assert key in found, key
+        kind = kinds.get(key, "text")  # the signature is no Question row: typed text
+        if kind in ("choice", "multiple"):
+            codes = [answer["valueCoding"]["code"] for answer in found[key]]
+            assert codes == (value if isinstance(value, list) else [value]), key
+        else:
+            expected = {
+                "date": {"valueDate": value},
+                "number": {"valueInteger": value},
+                "yes_no": {"valueBoolean": value == "yes"},
+                "consent": {"valueBoolean": True},
+            }.get(kind, {"valueString": value})
+            assert found[key] == [expected], key
+    for key in image_keys:
+        assert found[key][0]["valueAttachment"]["contentType"] == "image/jpeg", key
+    return response

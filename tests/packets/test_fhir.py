@@ -10,7 +10,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from packets import fhir, files, questionnaire
 from packets.models import Question
 
-from .staff_packets import ANSWERS, IMAGE_KEYS, booked_request, make_packet
+from .staff_packets import ANSWERS, answers_in, assert_every_answer_in, booked_request, make_packet
 
 pytestmark = pytest.mark.django_db
 
@@ -24,42 +24,11 @@ def resources_of(bundle, kind):
     return [entry.resource for entry in bundle.entry if entry.resource.get_resource_type() == kind]
 
 
-def answers_in(items):
-    """{linkId: [answer as JSON]} over every nested item of a QuestionnaireResponse."""
-    found = {}
-    for item in items or []:
-        if item.answer:
-            found[item.linkId] = [json.loads(answer.model_dump_json(exclude_none=True)) for answer in item.answer]
-        found.update(answers_in(item.item))
-    return found
-
-
 def test_the_export_parses_back_with_every_answer(packet):
     bundle = Bundle.model_validate_json(fhir.export_json(packet))
     assert bundle.type == "collection"
-    [response] = resources_of(bundle, "QuestionnaireResponse")
+    response = assert_every_answer_in(bundle)
     assert response.status == "completed"
-    found = answers_in(response.item)
-    for key, value in ANSWERS.items():
-        assert key in found, key
-        answers = found[key]
-        question = Question.objects.filter(key=key).first()
-        kind = question.kind if question else "text"
-        if kind in ("choice", "multiple"):
-            codes = [answer["valueCoding"]["code"] for answer in answers]
-            assert codes == (value if isinstance(value, list) else [value])
-        elif kind == "date":
-            assert answers == [{"valueDate": value}]
-        elif kind == "number":
-            assert answers == [{"valueInteger": value}]
-        elif kind == "yes_no":
-            assert answers == [{"valueBoolean": value == "yes"}]
-        elif kind == "consent":
-            assert answers == [{"valueBoolean": True}]
-        else:
-            assert answers == [{"valueString": value}]
-    for key in IMAGE_KEYS:
-        assert found[key][0]["valueAttachment"]["contentType"] == "image/jpeg"
 
 
 def test_the_response_names_the_served_questionnaire_with_its_version(packet, client):
