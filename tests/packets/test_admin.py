@@ -206,6 +206,13 @@ def test_nobody_adds_or_deletes_a_packet_by_hand(front_desk_client, packet):
 # --- who may not ------------------------------------------------------------------------------------
 
 
+def test_editors_hold_no_packet_permission():
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors").permissions.filter(content_type__app_label="packets")
+    assert not editors.exists()
+
+
 def test_editors_get_403_on_every_packet_photo_and_fhir_address(editor_client, packet):
     for url in packet_urls(packet):
         assert editor_client.get(url).status_code == 403, url
