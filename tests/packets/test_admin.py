@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
+from appointments.models import Status
 from packets import files
 from packets.models import Packet
 from staff.models import AccessRecord
@@ -91,7 +92,7 @@ def test_the_filter_finds_visits_in_the_next_three_business_days_without_a_compl
         wednesday_after = booked_request(medical_center, visit_at=clinic_time(2026, 12, 9, 9))
         earlier_today = booked_request(medical_center, visit_at=clinic_time(2026, 12, 3, 8))
         later_today = booked_request(medical_center, visit_at=clinic_time(2026, 12, 3, 14))
-        cancelled = booked_request(medical_center, visit_at=clinic_time(2026, 12, 4, 11), status="visit_cancelled")
+        cancelled = booked_request(medical_center, visit_at=clinic_time(2026, 12, 4, 11), status=Status.VISIT_CANCELLED)
         response = front_desk_client.get(REQUESTS, {"packet": "due"})
         shown = [row.pk for row in response.context["cl"].result_list]
     assert shown == [later_today.pk, none_friday.pk, started_tuesday.pk]
