@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from core.public_pages import public_page
+from packets import questionnaire
 
 from . import views
 from .sitemaps import sitemaps
@@ -27,6 +28,9 @@ urlpatterns += [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The pre-visit packet's questions as FHIR, named by every packet's export (packets/fhir.py):
+    # one address in every language, as a canonical URL must be.
+    path(questionnaire.PATH.lstrip("/"), questionnaire.serve, name="fhir_questionnaire"),
     # Staff passkeys' ceremonies (staff/passkeys.py), beside the admin they sign in to.
     path(f"{settings.ADMIN_URL}webauthn/", include("staff.passkey_urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -111,6 +111,9 @@ class Packet(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by purge_packets (retention.py): the answers and photos are gone, the status stays for
+    # the front desk and the reports.
+    purged_at = models.DateTimeField("answers and photos deleted", null=True, blank=True)
 
     objects = PacketQuerySet.as_manager()
 

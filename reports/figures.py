@@ -37,6 +37,7 @@ from appointments.models import (
 from core.date_limits import IN_RANGE
 from core.percentiles import PercentileCont, has_percentile_cont, percentile
 from locations.models import Location
+from packets.models import Packet
 
 from . import charts
 
@@ -148,6 +149,7 @@ class Report(InHours):
     estimates: dict = field(default_factory=dict)  # Good Faith Estimates: due, on_time, late
     booked: int = 0  # scheduled now, or closed as booked
     handled_by: list = field(default_factory=list)  # (staff member, requests they last moved)
+    packet_weeks: list = field(default_factory=list)  # PacketWeek, by the visit's week
 
     @property
     def outcomes_total(self):
@@ -207,7 +209,54 @@ def build_report(start, end, office=None):
     report.estimates = estimate_counts(received)
     handled = received.filter(handled_by__isnull=False).values_list("handled_by__username").annotate(n=Count("pk"))
     report.handled_by = sorted(handled, key=lambda row: (-row[1], row[0]))
+    report.packet_weeks = packet_weeks(start, end, offices, mondays)
     return report
+
+
+# --- pre-visit packets ----------------------------------------------------------------------------
+
+
+@dataclass
+class PacketWeek:
+    """Booked visits in one week (by the visit's day, not the request's) and how many of them
+    came with a complete pre-visit packet, per office in Report.offices order."""
+
+    start: datetime.date
+    booked: list
+    complete: list
+
+    @property
+    def label(self):
+        return date_format(self.start, "M j, Y")
+
+    @property
+    def by_office(self):
+        """(booked, complete, share %) per office."""
+        return [(b, c, share(c, b)) for b, c in zip(self.booked, self.complete, strict=True)]
+
+    @property
+    def share(self):
+        return share(sum(self.complete), sum(self.booked))
+
+
+def packet_weeks(start, end, offices, mondays):
+    """Visits still booked from `start` to `end` (clinic dates, both included) per week and office,
+    and those with a complete packet: one query. A purged packet still counts as complete."""
+    visits = AppointmentRequest.objects.filter(
+        AppointmentRequest.objects.visit_stands_condition(),
+        visit_at__gte=clinic_midnight(start),
+        visit_at__lt=clinic_midnight(end + datetime.timedelta(days=1)),
+        visit_office__in=offices,
+    ).order_by()
+    week = TruncWeek("visit_at", tzinfo=timezone.get_default_timezone(), output_field=DateField())
+    column = {office.pk: index for index, office in enumerate(offices)}
+    weeks = {monday: PacketWeek(monday, [0] * len(offices), [0] * len(offices)) for monday in mondays}
+    complete = Count("pk", filter=Q(packet__status=Packet.Status.COMPLETE))
+    for row in visits.values("visit_office_id", week=week).annotate(booked=Count("pk"), complete=complete):
+        target = weeks[row["week"]]
+        target.booked[column[row["visit_office_id"]]] = row["booked"]
+        target.complete[column[row["visit_office_id"]]] = row["complete"]
+    return list(weeks.values())
 
 
 def previous_range(start, end):
@@ -368,6 +417,16 @@ def csv_rows(report):
             yield [title, whole, label, count]
     for label, key in ESTIMATE_FIGURES:
         yield ["Good Faith Estimates", whole, label, report.estimates.get(key, 0)]
+    for week in report.packet_weeks:
+        for office, (booked, complete, percent) in zip(report.offices, week.by_office, strict=True):
+            yield ["Visits booked (week of the visit)", week.start.isoformat(), office.name, booked]
+            yield ["Visits with a complete pre-visit packet", week.start.isoformat(), office.name, complete]
+            yield [
+                "Share of visits with a complete pre-visit packet (%)",
+                week.start.isoformat(),
+                office.name,
+                _blank(percent),
+            ]
 
 
 def _blank(value):

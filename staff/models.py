@@ -38,8 +38,23 @@ class AccessRecord(models.Model):
         ENROLLED = "enrolled", "Second factor set up"
         DEVICES_REMOVED = "devices_removed", "Second factor removed"
         SIGNED_OUT = "signed_out", "Signed out"
+        # The pre-visit packet (packets/admin.py, purge_packets): its own lines, so the review
+        # tells a packet's medical answers and photos apart from the request they belong to.
+        PACKET_OPENED = "packet_opened", "Packet opened"
+        PACKET_IMAGE = "packet_image", "Packet photo viewed"
+        FHIR_EXPORTED = "fhir_exported", "Packet downloaded (FHIR)"
+        PACKET_PURGED = "packet_purged", "Packet deleted (retention)"
 
-    READS = [Action.LISTED, Action.SEARCHED, Action.OPENED, Action.HISTORY, Action.EXPORTED]
+    READS = [
+        Action.LISTED,
+        Action.SEARCHED,
+        Action.OPENED,
+        Action.HISTORY,
+        Action.EXPORTED,
+        Action.PACKET_OPENED,
+        Action.PACKET_IMAGE,
+        Action.FHIR_EXPORTED,
+    ]
 
     at = models.DateTimeField("when", default=timezone.now, editable=False)
     username = models.CharField("staff member", max_length=150)

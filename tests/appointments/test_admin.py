@@ -75,6 +75,13 @@ def test_staff_groups_hold_the_right_permissions():
         "view_location",
         "view_weeklyhours",
         "view_specialdate",
+        # The pre-visit packet (packets migration 0003): read, mark entered, keep the questions.
+        "view_packet",
+        "change_packet",
+        "view_packetimage",
+        "add_question",
+        "change_question",
+        "view_question",
     }
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert not {codename for codename in editors if "appointmentrequest" in codename}

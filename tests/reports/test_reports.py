@@ -137,6 +137,25 @@ def expected_figures(rows, start, end, office=None):
             # The admin is in English, whatever an earlier test left active in this thread.
             with translation.override("en"):
                 figures[title, whole, str(label)] = str(counted[value])
+    # Pre-visit packets: visits still booked in the range, by the visit's week and office (the
+    # generated requests have no packet; tests/packets/test_admin_reports.py counts some).
+    booked = [
+        row
+        for row in rows
+        if row.visit_is_on
+        and start <= clinic_date(row.visit_at) <= end
+        and (office is None or row.visit_office_id == office.pk)
+    ]
+    for week in weeks:
+        for each in offices:
+            count = sum(
+                1 for row in booked if monday(clinic_date(row.visit_at)) == week and row.visit_office_id == each.pk
+            )
+            figures["Visits booked (week of the visit)", week.isoformat(), each.name] = str(count)
+            figures["Visits with a complete pre-visit packet", week.isoformat(), each.name] = "0"
+            figures["Share of visits with a complete pre-visit packet (%)", week.isoformat(), each.name] = (
+                "0.0" if count else ""
+            )
     due = [row for row in chosen if row.estimate_due_on]
     sent_on = {row.pk: clinic_date(row.estimate_sent_at) for row in due if row.estimate_sent_at}
     figures["Good Faith Estimates", whole, "Due"] = str(len(due))
@@ -310,8 +329,9 @@ def test_the_query_count_does_not_grow_with_the_requests(front_desk_client):
         # over the range, on PostgreSQL), then the Good Faith Estimates' three counts: never a
         # query per week or per office.
         on_requests = [sql for sql in many[url] if "appointments_appointmentrequest" in sql]
-        # Plus who handled them; the page computes the period before as well, for its headline.
-        one_report = (4 if connection.vendor == "postgresql" else 3) + 1
+        # Plus who handled them, plus the booked visits with a complete packet; the page computes
+        # the period before as well, for its headline.
+        one_report = (4 if connection.vendor == "postgresql" else 3) + 2
         assert len(on_requests) == (one_report if "csv" in url else 2 * one_report), on_requests
 
 
