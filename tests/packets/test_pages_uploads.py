@@ -19,7 +19,8 @@ booked, clinic_clock, path = shared.booked, shared.clinic_clock, shared.path
 pytestmark = pytest.mark.django_db
 
 NOT_A_PHOTO = "This file is not a photo we can use. Please choose a JPEG, PNG or iPhone (HEIC) photo."
-TOO_LARGE = "This file is larger than 10 MB. Please choose a smaller photo or take it again."
+# The limit as set (20,000 bytes below), in filesizeformat's words as the page's text reads them.
+TOO_LARGE = "This file is larger than 19.5 KB. Please choose a smaller photo or take it again."
 
 
 @pytest.fixture
