@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
@@ -607,6 +607,21 @@ class FreedTimeQuerySet(models.QuerySet):
     def open(self):
         """Not claimed yet (whether or not its offers can still be claimed)."""
         return self.filter(claimed_by__isnull=True)
+
+    def with_visit_booked(self):
+        """Annotated with `visit_booked`: a visit stands at the time now (given by phone)."""
+        standing = AppointmentRequest.objects.filter(
+            AppointmentRequest.objects.visit_stands_condition(),
+            visit_at=OuterRef("at"),
+            visit_office=OuterRef("office"),
+        )
+        return self.annotate(visit_booked=Exists(standing))
+
+    def offerable(self, now=None):
+        """Offers may still go out: not claimed, nobody booked there since, and the offers'
+        closing time still ahead."""
+        closes = datetime.timedelta(hours=settings.APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS)
+        return self.open().with_visit_booked().filter(visit_booked=False, at__gt=(now or timezone.now()) + closes)
 
     def record(self, office_id, at, freed_by, now=None):
         """Record that the visit at `office_id` and `at` no longer holds its time, and return the

@@ -88,11 +88,13 @@ def test_a_past_visit_or_one_too_near_to_offer_frees_nothing(medical_center, cli
     settings.APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS = 2
     near, at_the_limit, ahead = (booked(medical_center, hour=hour) for hour in (10, 11, 12))
     # Thursday 9:00:01: offers of 11:00 would close at 9:00, of 12:00 at 10:00.
-    clinic_clock.move_to(visit_on(THURSDAY, 9, medical_center).at + datetime.timedelta(seconds=1))
+    clinic_clock.move_to(
+        (visit_on(THURSDAY, 9, medical_center).at + datetime.timedelta(seconds=1)).astimezone(datetime.UTC)
+    )
     for request in (near, at_the_limit, ahead):
         move_to(request, "cancelled", by=None)
     assert [row[1] for row in freed_times()] == [visit_on(THURSDAY, 12, medical_center).at]
-    clinic_clock.move_to(visit_on(FRIDAY, 9, medical_center).at)
+    clinic_clock.move_to(visit_on(FRIDAY, 9, medical_center).at.astimezone(datetime.UTC))
     past = booked(medical_center, day=datetime.date(2026, 12, 7))
     FreedTime.objects.all().delete()
     past.visit_at = visit_on(THURSDAY, 15, medical_center).at  # a visit the day before
