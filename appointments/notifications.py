@@ -22,7 +22,7 @@ from core.models import Clinic
 
 from . import ics, visit_tokens
 from .formats import visit_date_and_time
-from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice
+from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice, Status
 
 
 def admin_link(appointment_request):
@@ -84,6 +84,8 @@ def visit_message(appointment_request, kind):
             **visit_date_and_time(visit.at),
             "office": visit.office,
             "link": "" if kind == Email.CANCELLATION else visit_tokens.link_for(appointment_request),
+            # The booking and its updates say so; the visit page's button leaves the waitlist.
+            "on_waitlist": kind in (Email.CONFIRMATION, Email.UPDATE) and on_waitlist(appointment_request),
         }
         subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
         body = render_to_string("appointments/email/visit.txt", context)
@@ -91,6 +93,12 @@ def visit_message(appointment_request, kind):
     message = EmailMessage(subject, body, None, [appointment_request.email])
     message.attach(calendar_part(invitation, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
     return message
+
+
+def on_waitlist(appointment_request):
+    """The patient asked to be offered an earlier time, and the visit is scheduled (as
+    AppointmentRequest.objects.waitlisted())."""
+    return bool(appointment_request.earlier_time) and appointment_request.status == Status.SCHEDULED
 
 
 def calendar_part(ics, method):
