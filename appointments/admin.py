@@ -660,6 +660,8 @@ class FreedTimeAdmin(admin.ModelAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # before reading who the time could suit
         freed_time = self.get_object(request, object_id)
         extra = {}
         if freed_time is not None:
