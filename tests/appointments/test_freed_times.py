@@ -135,3 +135,35 @@ def test_rescheduling_to_the_same_time_and_office_frees_nothing(medical_center):
     request = booked(medical_center)
     move_to(request, "scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center))
     assert freed_times() == []
+
+
+@pytest.mark.postgres  # dropping the constraint inside the test's transaction: PostgreSQL's DDL is transactional
+def test_the_migration_merges_open_duplicates_before_the_constraint(medical_center, patients_for_migration):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from appointments.models import WaitlistOffer
+
+    [constraint] = FreedTime._meta.constraints
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(FreedTime, constraint)
+    at = visit_on(THURSDAY, 10, medical_center).at
+    first = FreedTime.objects.create(office=medical_center, at=at, freed_at=NOW - datetime.timedelta(hours=2))
+    second = FreedTime.objects.create(office=medical_center, at=at, freed_at=NOW - datetime.timedelta(hours=1))
+    both, only_second = patients_for_migration
+    for number, (freed, patient) in enumerate([(first, both), (second, both), (second, only_second)]):
+        WaitlistOffer.objects.create(
+            freed_time=freed, appointment_request=patient, digest=f"{number:064x}", expires_at=at
+        )
+    importlib.import_module("appointments.migrations.0015_freed_time_recorded").merge_open_duplicates(django_apps, None)
+    assert list(FreedTime.objects.values_list("pk", flat=True)) == [first.pk]
+    offered = WaitlistOffer.objects.filter(freed_time=first).values_list("appointment_request", flat=True)
+    assert sorted(offered) == sorted([both.pk, only_second.pk])
+    # The constraint comes back with the test's rollback.
+
+
+@pytest.fixture
+def patients_for_migration(medical_center):
+    return [make_request(medical_center, phone=f"+1915555{number:04d}") for number in range(2)]
