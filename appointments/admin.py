@@ -10,9 +10,13 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -24,14 +28,16 @@ from staff.models import AccessRecord
 
 from . import offer_mail, waitlist
 from .formats import clinic_datetime
-from .front_desk import CallListFilter, FrontDeskAdmin, TakenFilter, VisitFilter
+from .front_desk import CallListFilter, FrontDeskAdmin, TakenFilter, VisitFilter, clinic_moment
 from .models import (
     PATIENT_FIELDS,
     REFERENCE_LENGTH,
     AppointmentRequest,
     ClosingReason,
+    FreedTime,
     Status,
     Visit,
+    WaitlistOffer,
     normalize_reference,
 )
 from .stale_pages import LEFT_AS_IT_WAS, changed_since, seen_token, stale_message, tokens_by_request
@@ -441,10 +447,11 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
             "Offer the freed time to the waitlist",
             f"Send offers to the next {settings.APPOINTMENT_WAITLIST_BATCH}",
         )
-        response.context_data["freed_times"] = [
-            (row, freed, list(waitlist.candidates_for(freed).select_related("visit_office")[:20]))
-            for row, freed in freed_times
+        response.context_data["freed_times"] = [(row, freed, waitlist_candidates(freed)) for row, freed in freed_times]
+        shown = [
+            candidate for _row, _freed, candidates in response.context_data["freed_times"] for candidate in candidates
         ]
+        record_waitlist_read(request, [candidate.reference for candidate in shown], "offer action")
         return response
 
     @admin.action(description="Close selected requests…", permissions=["change"])
@@ -520,3 +527,183 @@ class AppointmentRequestAdmin(FrontDeskAdmin, ReadsRecorded, admin.ModelAdmin):
             [header for header, _value in CSV_COLUMNS],
             ([value(row) for _header, value in CSV_COLUMNS] for row in rows),
         )
+
+
+# --- The freed times ----------------------------------------------------------------------
+
+# How many of the patients a freed time could suit its pages list, in the order offers go out.
+CANDIDATES_SHOWN = 20
+
+
+def waitlist_candidates(freed_time):
+    return list(waitlist.candidates_for(freed_time).select_related("visit_office")[:CANDIDATES_SHOWN])
+
+
+def record_waitlist_read(request, references, where):
+    """A page listing waitlisted patients records them in the access record (staff/audit.py)."""
+    if references:
+        record(request, AccessRecord.Action.LISTED, dict.fromkeys(references), f"waitlist: {where}")
+
+
+class FreedTimeStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open: offers can go out"), ("claimed", "Claimed"), ("closed", "Not claimed, closed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.offerable()
+        if self.value() == "claimed":
+            return queryset.filter(claimed_by__isnull=False)
+        if self.value() == "closed":
+            return queryset.open().exclude(pk__in=FreedTime.objects.offerable().values("pk"))
+        return queryset
+
+
+@admin.register(FreedTime)
+class FreedTimeAdmin(admin.ModelAdmin):
+    """The times cancellations and moves freed (recorded by workflow.move_to), and from each one
+    the waitlisted patients it could suit and "Send offers to the next N" (offer_mail.py).
+    For the front desk: the request admin's permissions, read-only (the record is the workflow's);
+    sending needs the permission to change requests. Pages that show patients record them."""
+
+    list_display = ["time", "office", "freed", "offered", "claimed"]
+    list_filter = ["office", FreedTimeStateFilter]
+    list_select_related = ["office", "claimed_by"]
+    list_per_page = 50
+    fields = ["time", "office", "freed", "freed_by_reference", "claimed", "offers_close"]
+    readonly_fields = fields
+
+    # --- permissions: those of the requests ----------------------------------------------
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("appointments.view_appointmentrequest")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("appointments.view_appointmentrequest")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @staticmethod
+    def may_send(request):
+        return request.user.has_perm("appointments.change_appointmentrequest")
+
+    # --- columns -------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_visit_booked().annotate(offered=Count("offers"))
+
+    @admin.display(description="Time", ordering="at")
+    def time(self, obj):
+        return clinic_moment(obj.at)
+
+    @admin.display(description="Freed", ordering="freed_at")
+    def freed(self, obj):
+        return clinic_datetime(obj.freed_at)
+
+    @admin.display(description="Offered to", ordering="offered")
+    def offered(self, obj):
+        return obj.offered
+
+    @admin.display(description="Claimed")
+    def claimed(self, obj):
+        """Who claimed it and when (their request's reference), else where it stands."""
+        if obj.claimed_by_id:
+            link = reverse("admin:appointments_appointmentrequest_change", args=[obj.claimed_by_id])
+            return format_html(
+                '<a href="{}">{}</a> · {}', link, obj.claimed_by.display_reference, clinic_datetime(obj.claimed_at)
+            )
+        if obj.visit_booked:
+            return "Not claimed: a visit was booked there since"
+        if obj.offers_close_at <= timezone.now():
+            return "Not claimed: offers closed"
+        return "Open"
+
+    @admin.display(description="Freed by the visit of")
+    def freed_by_reference(self, obj):
+        if obj.freed_by_id is None:
+            return "—"
+        link = reverse("admin:appointments_appointmentrequest_change", args=[obj.freed_by_id])
+        return format_html('<a href="{}">{}</a>', link, obj.freed_by.display_reference)
+
+    @admin.display(description="Offers close")
+    def offers_close(self, obj):
+        return clinic_datetime(obj.offers_close_at)
+
+    # --- the pages -----------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/send-offers/",
+                self.admin_site.admin_view(self.send_offers_view),
+                name="appointments_freedtime_send_offers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            shown = [obj.claimed_by.reference for obj in changelist.result_list if obj.claimed_by_id]
+            record_waitlist_read(request, shown, "freed times listed")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # before reading who the time could suit
+        freed_time = self.get_object(request, object_id)
+        extra = {}
+        if freed_time is not None:
+            offerable = FreedTime.objects.offerable().filter(pk=freed_time.pk).exists()
+            offers = list(
+                WaitlistOffer.objects.filter(freed_time=freed_time)
+                .select_related("appointment_request__visit_office")
+                .order_by("offered_at", "pk")
+            )
+            candidates = waitlist_candidates(freed_time) if offerable else []
+            extra = {
+                "offers": offers,
+                "candidates": candidates,
+                "offerable": offerable,
+                "may_send": offerable and self.may_send(request),
+                "batch": settings.APPOINTMENT_WAITLIST_BATCH,
+            }
+        response = super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+        if response.status_code == 200 and freed_time is not None:
+            people = [offer.appointment_request for offer in extra["offers"]] + extra["candidates"]
+            people += [row for row in (freed_time.freed_by, freed_time.claimed_by) if row is not None]
+            record_waitlist_read(request, [row.reference for row in people], f"freed time {freed_time.pk}")
+        return response
+
+    def send_offers_view(self, request, object_id):
+        """Offers the time to the next batch (offer_mail.send_offers) and returns to its page."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:appointments_freedtime_change", args=[object_id]))
+        if not self.may_send(request):
+            raise PermissionDenied
+        freed_time = get_object_or_404(FreedTime, pk=object_id if str(object_id).isdigit() else None)
+        offered = offer_mail.send_offers(freed_time)
+        if offered:
+            self.log_change(request, freed_time, f"Offered to {len(offered)} patient(s) by e-mail.")
+            self.message_user(
+                request, f"The time was offered to {len(offered)} patient(s) by e-mail.", messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request,
+                "No offer sent: the time is taken or too near, or no patient with an e-mail address is left "
+                "to offer it to.",
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse("admin:appointments_freedtime_change", args=[freed_time.pk]))

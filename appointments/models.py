@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
@@ -603,9 +603,56 @@ class CallAttempt(models.Model):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.by or 'someone'}"
 
 
+class FreedTimeQuerySet(models.QuerySet):
+    def open(self):
+        """Not claimed yet (whether or not its offers can still be claimed)."""
+        return self.filter(claimed_by__isnull=True)
+
+    def with_visit_booked(self):
+        """Annotated with `visit_booked`: a visit stands at the time now (given by phone)."""
+        standing = AppointmentRequest.objects.filter(
+            AppointmentRequest.objects.visit_stands_condition(),
+            visit_at=OuterRef("at"),
+            visit_office=OuterRef("office"),
+        )
+        return self.annotate(visit_booked=Exists(standing))
+
+    def offerable(self, now=None):
+        """Offers may still go out: not claimed, nobody booked there since, and the offers'
+        closing time still ahead."""
+        closes = datetime.timedelta(hours=settings.APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS)
+        return self.open().with_visit_booked().filter(visit_booked=False, at__gt=(now or timezone.now()) + closes)
+
+    def record(self, office_id, at, freed_by, now=None):
+        """Record that the visit at `office_id` and `at` no longer holds its time, and return the
+        open freed time for it, or None when nobody could be offered it. workflow.move_to calls
+        it for every move that ends or moves a booked visit, so no path (staff, the patient's
+        link, a claim) forgets.
+
+        Nobody could be offered a time whose offers would already be closed (in the past, or less
+        than APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS ahead), nor one another visit still stands at
+        (an office time holds one visit, as waitlist.time_given_by_phone says). A time freed again
+        before anyone claimed it keeps its one open row, from when it was first freed: two open
+        rows for one time could be claimed by two patients at once (the partial unique constraint).
+        """
+        now = now or timezone.now()
+        if FreedTime.offers_close_for(at) <= now or FreedTime.visit_booked_at(office_id, at):
+            return None
+        found = self.open().filter(office=office_id, at=at).first()
+        if found is not None:
+            return found
+        try:
+            # A savepoint: a concurrent recording of the same time leaves this transaction usable.
+            with transaction.atomic():
+                return self.create(office_id=office_id, at=at, freed_by=freed_by, freed_at=now)
+        except IntegrityError:
+            return self.open().filter(office=office_id, at=at).first()
+
+
 class FreedTime(models.Model):
     """A visit time freed by a cancellation or a move, which the waitlist may refill
-    (waitlist.py). The first patient to claim it through an offer gets it: claims lock this row."""
+    (waitlist.py). The first patient to claim it through an offer gets it: claims lock this row.
+    Recorded by every move that ends or moves a booked visit (FreedTimeQuerySet.record)."""
 
     office = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", verbose_name="office")
     at = models.DateTimeField("time")
@@ -628,13 +675,42 @@ class FreedTime(models.Model):
     )
     claimed_at = models.DateTimeField("claimed", null=True, blank=True)
 
+    objects = FreedTimeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-freed_at"]
         verbose_name = "freed time"
         verbose_name_plural = "freed times"
+        constraints = [
+            # One open row per office time: claims lock the row, so two open rows could each
+            # give the same time to a different patient.
+            models.UniqueConstraint(
+                fields=["office", "at"], condition=Q(claimed_by__isnull=True), name="one_open_freed_time"
+            ),
+        ]
+        # The reports group freed times by the week they were freed.
+        indexes = [models.Index(fields=["freed_at"], name="freed_time_freed_at")]
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} · {self.office}"
+
+    @staticmethod
+    def offers_close_for(at):
+        """Offers of a time stop working APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS before it."""
+        return at - datetime.timedelta(hours=settings.APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS)
+
+    @property
+    def offers_close_at(self):
+        return self.offers_close_for(self.at)
+
+    @staticmethod
+    def visit_booked_at(office, at):
+        """A visit stands at this office and time (given by phone, moved there, or claimed)."""
+        return (
+            AppointmentRequest.objects.filter(AppointmentRequest.objects.visit_stands_condition())
+            .filter(visit_at=at, visit_office=office)
+            .exists()
+        )
 
 
 class WaitlistOffer(models.Model):

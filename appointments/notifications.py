@@ -23,7 +23,7 @@ from core.models import Clinic
 
 from . import ics, visit_tokens
 from .formats import visit_date_and_time
-from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice
+from .models import ESTIMATE_ANSWERS, AppointmentRequest, Email, PatientChoice, Status
 
 # Apps above this one add paragraphs to the visit's e-mails without this module knowing them
 # (the pre-visit packet's link: packets/visit_emails.py). Sent with `appointment_request` and
@@ -97,6 +97,8 @@ def visit_message(appointment_request, kind):
                 )
                 for paragraph in paragraphs
             ],
+            # The booking and its updates say so; the visit page's button leaves the waitlist.
+            "on_waitlist": kind in (Email.CONFIRMATION, Email.UPDATE) and on_waitlist(appointment_request),
         }
         subject = render_to_string("appointments/email/visit_subject.txt", context).strip()
         body = render_to_string("appointments/email/visit.txt", context)
@@ -104,6 +106,12 @@ def visit_message(appointment_request, kind):
     message = EmailMessage(subject, body, None, [appointment_request.email])
     message.attach(calendar_part(invitation, "CANCEL" if kind == Email.CANCELLATION else "REQUEST"))
     return message
+
+
+def on_waitlist(appointment_request):
+    """The patient asked to be offered an earlier time, and the visit is scheduled (as
+    AppointmentRequest.objects.waitlisted())."""
+    return bool(appointment_request.earlier_time) and appointment_request.status == Status.SCHEDULED
 
 
 def calendar_part(ics, method):

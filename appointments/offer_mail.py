@@ -35,8 +35,8 @@ def send_offers(freed_time, batch=None):
     with transaction.atomic():
         # Two staff sending at once would offer the same patients twice (the unique constraint).
         freed_time = FreedTime.objects.select_for_update().get(pk=freed_time.pk)
-        if freed_time.claimed_by_id is not None or timezone.now() >= waitlist.offer_closes_at(freed_time):
-            return []
+        if not FreedTime.objects.offerable().filter(pk=freed_time.pk).exists():
+            return []  # claimed, given by phone since, or too near for an offer to stay open
         chosen = list(waitlist.candidates_for(freed_time).exclude(email="")[:batch])
         for appointment_request in chosen:
             waitlist.offer(freed_time, appointment_request)

@@ -16,7 +16,8 @@ An offer is an opaque link like the visit link (visit_tokens.py: random token, o
 digest stored), usable until APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS before the freed time. A
 claim locks the freed time's row, so of patients claiming at once exactly one wins; the winner's
 visit moves through workflow.move_to (the update e-mail and .ics, same UID, higher SEQUENCE),
-and their old time is freed in turn.
+and their old time is freed in turn (every move that ends or moves a booked visit records its
+time: FreedTime.objects.record).
 """
 
 import datetime
@@ -58,7 +59,7 @@ def candidates_for(freed_time, now=None):
 
 
 def offer_closes_at(freed_time):
-    return freed_time.at - datetime.timedelta(hours=settings.APPOINTMENT_WAITLIST_OFFER_CLOSES_HOURS)
+    return freed_time.offers_close_at
 
 
 def offer(freed_time, appointment_request):
@@ -121,22 +122,17 @@ def check_open(found, freed_time):
 
 def time_given_by_phone(freed_time):
     """Staff gave the time to someone the usual way (move_to) since it was freed."""
-    return (
-        AppointmentRequest.objects.filter(AppointmentRequest.objects.visit_stands_condition())
-        .filter(visit_at=freed_time.at, visit_office=freed_time.office_id)
-        .exists()
-    )
+    return FreedTime.visit_booked_at(freed_time.office_id, freed_time.at)
 
 
 def free_time_of(appointment_request):
-    """The freed time of a cancelled visit still to come (recorded once), or None."""
+    """The open freed time of a cancelled visit, or None (past, too near to offer, or booked
+    again). The cancellation recorded it (workflow.move_to); recorded here for a visit
+    cancelled before times were recorded automatically."""
     visit = appointment_request.visit
-    if appointment_request.status != Status.VISIT_CANCELLED or visit is None or visit.at <= timezone.now():
+    if appointment_request.status != Status.VISIT_CANCELLED or visit is None:
         return None
-    freed_time, _created = FreedTime.objects.get_or_create(
-        office=visit.office, at=visit.at, freed_by=appointment_request
-    )
-    return freed_time
+    return FreedTime.objects.record(visit.office.pk, visit.at, appointment_request)
 
 
 def claim(token):
@@ -149,12 +145,10 @@ def claim(token):
         appointment_request = AppointmentRequest.objects.select_for_update().get(pk=found.appointment_request_id)
         found.appointment_request = appointment_request
         check_open(found, freed_time)
-        old_visit = appointment_request.visit
         # by=None: the patient moved it, through their offer (history shows no staff member).
+        # The move frees their old time, which can be offered in turn (workflow.move_to).
         move_to(appointment_request, Status.SCHEDULED, by=None, visit=Visit(freed_time.at, freed_time.office))
         freed_time.claimed_by, freed_time.claimed_at = appointment_request, timezone.now()
         freed_time.save(update_fields=["claimed_by", "claimed_at"])
-        # Their old time can be offered in turn.
-        FreedTime.objects.create(office=old_visit.office, at=old_visit.at, freed_by=appointment_request)
     found.freed_time = freed_time
     return found

@@ -1,12 +1,17 @@
 """The front desk's workflow: which status may follow which, and move_to(), the one way a
-request's status changes (admin actions and form, commands, the patient's link, the shell). It
-imports the models and the task queue, so the models import neither."""
+request's status changes (admin actions and form, commands, the patient's link, a waitlist
+claim, the shell). It imports the models and the task queue, so the models import neither.
+
+Because every move passes here, so does the waitlist's record of freed times: a move that ends
+a booked visit or moves it elsewhere frees its old time (FreedTime.objects.record), whoever made
+it. Asking for another time through the link frees nothing yet: the visit stays booked until
+the front desk moves or cancels it (the patient may keep it after the call)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CLOSING_REASON_NEEDED, ClosingReason, PatientChoice, Status, in_calendar
+from .models import CLOSING_REASON_NEEDED, ClosingReason, FreedTime, PatientChoice, Status, in_calendar
 from .tasks import emails_after_move
 
 # The status each of the patient's choices moves the request to: a cancelled visit, or back to
@@ -54,12 +59,15 @@ def move_to(appointment_request, status, by, closing_reason="", correction=False
         held = (
             type(appointment_request)
             .objects.filter(pk=appointment_request.pk)
-            .values_list("status", "closing_reason", "visit_at")
+            .values_list("status", "closing_reason", "visit_at", "visit_office")
             .get()
         )
+        held_status, held_reason, held_at, held_office = held
+        booked = in_calendar(held_status, held_reason, held_at)
         after = visit.at if visit else appointment_request.visit_at
         # Every move that takes a booked visit out of the patient's calendar cancels it there.
-        ends_visit = in_calendar(*held) and not in_calendar(status, closing_reason, after)
+        ends_visit = booked and not in_calendar(status, closing_reason, after)
+        moves_visit = booked and visit is not None and (visit.at, visit.office.pk) != (held_at, held_office)
         if ends_visit or (
             status in (Status.SCHEDULED, Status.VISIT_CANCELLED) and appointment_request.visit_at is not None
         ):
@@ -76,6 +84,9 @@ def move_to(appointment_request, status, by, closing_reason="", correction=False
         appointment_request.status = status
         appointment_request.closing_reason = closing_reason
         appointment_request.save()
+        if ends_visit or moves_visit:
+            # After the save: this request no longer stands at its old time.
+            FreedTime.objects.record(held_office, held_at, appointment_request)
         emails_after_move(appointment_request, patient_choice, ends_visit)
 
 

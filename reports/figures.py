@@ -10,6 +10,13 @@ fetched and the percentiles taken in Python.
 
 Weeks run Monday to Sunday on the clinic's clock; a request counts in the week it was received,
 and so does its wait and its outcome.
+
+The waitlist's figures (waitlist_figures) count freed times (appointments.FreedTime) in the week
+they were freed, at the office of the time: freed, offered (to at least one patient), offers
+sent, refilled (claimed through an offer; a time given by phone is not the waitlist's refill),
+and the median time from freed to claimed. Two queries on SQLite (the counts; the claimed
+rows' two moments, the medians taken here), four on PostgreSQL (the counts, then the median by
+week and office, by office, and over the range), whatever the range or the number of times.
 """
 
 import datetime
@@ -18,7 +25,18 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+)
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +47,7 @@ from appointments.models import (
     AppointmentRequest,
     CancelledBy,
     ClosingReason,
+    FreedTime,
     PatientChoice,
     PatientKind,
     Reason,
@@ -147,6 +166,7 @@ class Report(InHours):
     outcomes: list = field(default_factory=list)
     breakdowns: list = field(default_factory=list)  # (title, [(label, count)])
     estimates: dict = field(default_factory=dict)  # Good Faith Estimates: due, on_time, late
+    waitlist: "WaitlistFigures" = None
     booked: int = 0  # scheduled now, or closed as booked
     handled_by: list = field(default_factory=list)  # (staff member, requests they last moved)
     packet_weeks: list = field(default_factory=list)  # PacketWeek, by the visit's week
@@ -207,6 +227,7 @@ def build_report(start, end, office=None):
     _set_counts(report, totals)
     _add_percentiles(report, weeks, week_of, received.filter(business_seconds_to_contact__isnull=False), week)
     report.estimates = estimate_counts(received)
+    report.waitlist = waitlist_figures(start, end, offices, mondays, office)
     handled = received.filter(handled_by__isnull=False).values_list("handled_by__username").annotate(n=Count("pk"))
     report.handled_by = sorted(handled, key=lambda row: (-row[1], row[0]))
     report.packet_weeks = packet_weeks(start, end, offices, mondays)
@@ -291,17 +312,18 @@ def headline(report, previous):
     ]
 
 
-def _week_expression(mondays):
-    """What the queries group by for "the week received", and each value's Monday.
+def _week_expression(mondays, moment="created_at"):
+    """What the queries group by for "the week received" (or of another `moment`), and each
+    value's Monday.
 
     On PostgreSQL, the week's number among the range's Mondays at midnight (clinic time, worked
     out here, daylight saving included): a binary search per row, where truncating each row's
     time in the clinic's zone costs twice the whole scan. Elsewhere, Django's TruncWeek."""
     if connection.vendor == "postgresql":
         bounds = [clinic_midnight(monday) for monday in mondays]
-        expression = Func(F("created_at"), Value(bounds), function="WIDTH_BUCKET", output_field=IntegerField())
+        expression = Func(F(moment), Value(bounds), function="WIDTH_BUCKET", output_field=IntegerField())
         return expression, dict(enumerate(mondays, start=1))
-    expression = TruncWeek("created_at", tzinfo=timezone.get_default_timezone(), output_field=DateField())
+    expression = TruncWeek(moment, tzinfo=timezone.get_default_timezone(), output_field=DateField())
     return expression, {monday: monday for monday in mondays}
 
 
@@ -328,6 +350,116 @@ def _percentiles(sorted_seconds):
 
 def _set_percentiles(target, median, p90):
     target.median_seconds, target.p90_seconds = median, p90
+
+
+# --- the waitlist ---------------------------------------------------------------------------
+
+
+@dataclass
+class Refills:
+    """One group's freed times: how many, offered, offers sent, refilled, and the median wait
+    from freed to refilled."""
+
+    freed: int = 0
+    offered: int = 0
+    offers: int = 0
+    refilled: int = 0
+    median_seconds: float | None = None
+
+    @property
+    def median_hours(self):
+        return hours(self.median_seconds)
+
+    def add(self, other):
+        self.freed += other.freed
+        self.offered += other.offered
+        self.offers += other.offers
+        self.refilled += other.refilled
+
+
+@dataclass
+class WaitlistFigures:
+    offices: list
+    weeks: list  # Mondays
+    cells: dict  # (Monday, office pk) -> Refills
+    by_office: dict  # office pk -> Refills, over the range
+    total: Refills
+
+    def cell(self, monday, office):
+        return self.cells[monday, office.pk]
+
+    @property
+    def rows(self):
+        """(Monday, office, Refills) of the weeks and offices where a time was freed."""
+        return [
+            (monday, office, self.cell(monday, office))
+            for monday in self.weeks
+            for office in self.offices
+            if self.cell(monday, office).freed
+        ]
+
+    @property
+    def office_totals(self):
+        return [(office, self.by_office[office.pk]) for office in self.offices]
+
+
+class EpochSeconds(Func):
+    """An interval in seconds (PostgreSQL): percentile_cont wants a number."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+REFILL_WAIT = ExpressionWrapper(F("claimed_at") - F("freed_at"), output_field=DurationField())
+REFILL_COUNTS = {
+    # One row per offer (the join): the times themselves counted once each.
+    "freed": Count("pk", distinct=True),
+    "offered": Count("pk", distinct=True, filter=Q(offers__isnull=False)),
+    "offers": Count("offers"),
+    "refilled": Count("pk", distinct=True, filter=Q(claimed_by__isnull=False)),
+}
+
+
+def waitlist_figures(start, end, offices, mondays, office=None):
+    """The freed times of `start` to `end` (clinic dates, both included) by week freed and office."""
+    freed = FreedTime.objects.filter(
+        freed_at__gte=clinic_midnight(start), freed_at__lt=clinic_midnight(end + datetime.timedelta(days=1))
+    )
+    if office:
+        freed = freed.filter(office=office)
+    freed = freed.order_by()
+    week, week_of = _week_expression(mondays, "freed_at")
+    figures = WaitlistFigures(
+        offices=offices,
+        weeks=mondays,
+        cells={(monday, each.pk): Refills() for monday in mondays for each in offices},
+        by_office={each.pk: Refills() for each in offices},
+        total=Refills(),
+    )
+    for row in freed.values("office_id", week=week).annotate(**REFILL_COUNTS):
+        counts = Refills(row["freed"], row["offered"], row["offers"], row["refilled"])
+        figures.cells[week_of[row["week"]], row["office_id"]].add(counts)
+        figures.by_office[row["office_id"]].add(counts)
+        figures.total.add(counts)
+    refilled = freed.filter(claimed_by__isnull=False)
+    if has_percentile_cont():
+        median = PercentileCont(0.5, EpochSeconds(REFILL_WAIT))
+        for row in refilled.values("office_id", week=week).annotate(median=median):
+            figures.cells[week_of[row["week"]], row["office_id"]].median_seconds = row["median"]
+        for row in refilled.values("office_id").annotate(median=median):
+            figures.by_office[row["office_id"]].median_seconds = row["median"]
+        figures.total.median_seconds = refilled.aggregate(median=median)["median"]
+        return figures
+    waits = {}
+    for key, office_id, freed_at, claimed_at in refilled.values_list(week, "office_id", "freed_at", "claimed_at"):
+        waits.setdefault((week_of[key], office_id), []).append((claimed_at - freed_at).total_seconds())
+    for (monday, office_id), seconds in waits.items():
+        figures.cells[monday, office_id].median_seconds = percentile(sorted(seconds), 0.5)
+    for office_id in figures.by_office:
+        seconds = [wait for (_monday, each), group in waits.items() if each == office_id for wait in group]
+        figures.by_office[office_id].median_seconds = percentile(sorted(seconds), 0.5)
+    figures.total.median_seconds = percentile(sorted(wait for group in waits.values() for wait in group), 0.5)
+    return figures
 
 
 # What each breakdown groups by: (title, field, choices).
@@ -427,6 +559,26 @@ def csv_rows(report):
                 office.name,
                 _blank(percent),
             ]
+    yield from waitlist_csv_rows(report.waitlist, whole)
+
+
+WAITLIST_FIGURES = [
+    ("Waitlist: times freed", "freed"),
+    ("Waitlist: times offered", "offered"),
+    ("Waitlist: offers sent", "offers"),
+    ("Waitlist: times refilled", "refilled"),
+    ("Waitlist: median hours from freed to refilled", "median_hours"),
+]
+
+
+def waitlist_csv_rows(figures, whole):
+    groups = [(monday.isoformat(), office.name, figures.cell(monday, office)) for monday in figures.weeks
+              for office in figures.offices]  # fmt: skip
+    groups += [(whole, office.name, refills) for office, refills in figures.office_totals]
+    groups.append((whole, "All offices shown", figures.total))
+    for label, name in WAITLIST_FIGURES:
+        for week, group, refills in groups:
+            yield [label, week, group, _blank(getattr(refills, name))]
 
 
 def _blank(value):

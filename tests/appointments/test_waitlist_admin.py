@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from appointments.models import AppointmentRequest, FreedTime, WaitlistOffer
+from appointments.models import FreedTime, WaitlistOffer
 from appointments.workflow import move_to
 from tests.smtp import message_text
 
@@ -108,9 +108,13 @@ def test_a_request_without_a_cancelled_visit_is_refused_with_a_message(front_des
 
 def test_nobody_is_offered_a_time_already_claimed(front_desk_client, cancelled, medical_center):
     waitlisted(medical_center, 1)
-    freed = FreedTime.objects.create(
-        office=medical_center, at=cancelled.visit_at, freed_by=cancelled, claimed_by=AppointmentRequest.objects.last()
-    )
-    action(front_desk_client, [cancelled], apply="yes")
-    assert FreedTime.objects.get() == freed
+    claimant = waitlisted(medical_center, 2)
+    freed = FreedTime.objects.get()  # recorded by the cancellation
+    move_to(claimant, "scheduled", by=None, visit=visit_on(THURSDAY, 10, medical_center))
+    FreedTime.objects.filter(pk=freed.pk).update(claimed_by=claimant, claimed_at=freed.freed_at)
+    response = action(front_desk_client, [cancelled], apply="yes")
+    [message] = get_messages(response.wsgi_request)
+    assert "None of these requests has a cancelled visit still to come" in str(message)
+    # The claimant's old Monday time was freed by their move; the Thursday time is not again.
+    assert FreedTime.objects.filter(at=freed.at).get() == freed
     assert WaitlistOffer.objects.count() == 0

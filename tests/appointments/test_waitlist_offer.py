@@ -128,7 +128,10 @@ def test_a_patient_who_cancelled_since_cannot_claim(client, freed_time, medical_
     assert "Your appointment has changed" in response.content.decode()
     request.refresh_from_db()
     assert request.status == Status.VISIT_CANCELLED
-    assert FreedTime.objects.get().claimed_by is None
+    freed_time.refresh_from_db()
+    assert freed_time.claimed_by is None
+    # Their cancellation freed their own Monday time for the others.
+    assert FreedTime.objects.get(freed_by=request).at == visit_on(MONDAY, 10, medical_center).at
 
 
 @pytest.mark.parametrize("token", ["nope", "A" * 43, "A\x00" * 20, "%00"])

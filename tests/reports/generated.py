@@ -7,7 +7,15 @@ import random
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from appointments.models import REFERENCE_ALPHABET, AppointmentRequest, ClosingReason, PatientChoice, Status
+from appointments.models import (
+    REFERENCE_ALPHABET,
+    AppointmentRequest,
+    ClosingReason,
+    FreedTime,
+    PatientChoice,
+    Status,
+    WaitlistOffer,
+)
 from appointments.overdue import first_contact_wait
 from locations.models import Location
 
@@ -96,4 +104,42 @@ def generate_requests(count, seed=16, days=365, now=None):
     for row, moment in zip(stored, received, strict=True):
         row.created_at = moment
     AppointmentRequest.objects.bulk_update(stored, ["created_at"], batch_size=500)
+    return stored
+
+
+def generate_freed_times(count, requests, seed=28, days=365, now=None):
+    """`count` freed times over the `days` before `now` at both offices, some offered to a few of
+    `requests` and some claimed by one of them, whole minutes after being freed. Returns them."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    offices = list(Location.objects.all())
+    times = []
+    for number in range(count):
+        freed_at = (now - datetime.timedelta(seconds=rng.randint(0, days * 86400))).replace(microsecond=0)
+        claimed_at = freed_at + datetime.timedelta(minutes=rng.randint(5, 3 * 24 * 60))
+        claimed = rng.random() < 0.4 and claimed_at <= now
+        times.append(
+            FreedTime(
+                office=rng.choice(offices),
+                # Each its own time: one open row per office time.
+                at=freed_at + datetime.timedelta(days=3, minutes=number),
+                freed_at=freed_at,
+                claimed_by=rng.choice(requests) if claimed else None,
+                claimed_at=claimed_at if claimed else None,
+            )
+        )
+    stored = FreedTime.objects.bulk_create(times, batch_size=500)
+    offers = [
+        WaitlistOffer(
+            freed_time=freed,
+            appointment_request=patient,
+            digest=f"{freed.pk:032x}{patient.pk:032x}",
+            offered_at=freed.freed_at,
+            expires_at=freed.at,
+        )
+        for freed in stored
+        if freed.claimed_by_id or rng.random() < 0.5
+        for patient in rng.sample(requests, rng.randint(1, 4))
+    ]
+    WaitlistOffer.objects.bulk_create(offers, batch_size=500)
     return stored

@@ -23,18 +23,21 @@ from appointments.models import (
     LANGUAGE_CHOICES,
     AppointmentRequest,
     ClosingReason,
+    FreedTime,
     PatientChoice,
     PatientKind,
     Reason,
     Status,
+    WaitlistOffer,
 )
 from locations.models import Location
+from reports.figures import WAITLIST_FIGURES
 from staff.models import AccessRecord
 from tests.appointments.conftest import CLINIC_ZONE, TODAY, make_request
 from tests.conftest import staff_login
 from tests.factories import StaffFactory
 
-from .generated import generate_requests
+from .generated import generate_freed_times, generate_requests
 
 REPORTS = reverse("admin:appointments_reports")
 REPORTS_CSV = reverse("admin:appointments_reports_csv")
@@ -169,6 +172,44 @@ def expected_figures(rows, start, end, office=None):
             if (sent_on[row.pk] > row.estimate_due_on if row.pk in sent_on else row.estimate_due_on < TODAY)
         )
     )
+    figures.update(expected_waitlist_figures(start, end, offices, weeks, whole))
+    return figures
+
+
+def expected_waitlist_figures(start, end, offices, weeks, whole):
+    """The waitlist's figures from the freed times and their offers, one by one."""
+    offers = collections.Counter(WaitlistOffer.objects.values_list("freed_time", flat=True))
+    times = [
+        time
+        for time in FreedTime.objects.all()
+        if start <= clinic_date(time.freed_at) <= end and time.office_id in {each.pk for each in offices}
+    ]
+
+    def group_figures(group):
+        waits = [(time.claimed_at - time.freed_at).total_seconds() for time in group if time.claimed_by_id]
+        return {
+            "Waitlist: times freed": str(len(group)),
+            "Waitlist: times offered": str(sum(1 for time in group if offers[time.pk])),
+            "Waitlist: offers sent": str(sum(offers[time.pk] for time in group)),
+            "Waitlist: times refilled": str(len(waits)),
+            "Waitlist: median hours from freed to refilled": as_hours(statistics.median(waits)) if waits else "",
+        }
+
+    figures = {}
+    groups = [
+        (
+            week.isoformat(),
+            each.name,
+            [t for t in times if monday(clinic_date(t.freed_at)) == week and t.office == each],
+        )
+        for week in weeks
+        for each in offices
+    ]
+    groups += [(whole, each.name, [time for time in times if time.office_id == each.pk]) for each in offices]
+    groups.append((whole, "All offices shown", times))
+    for week, group, members in groups:
+        for figure, value in group_figures(members).items():
+            figures[figure, week, group] = value
     return figures
 
 
@@ -228,7 +269,9 @@ def week_label(day):
 
 @pytest.fixture
 def history(db):
-    return generate_requests(3000)
+    requests = generate_requests(3000)
+    generate_freed_times(400, requests)
+    return requests
 
 
 @pytest.fixture
@@ -305,6 +348,27 @@ def test_the_figures_on_the_page_and_in_the_csv_equal_a_plain_computation(histor
             for (figure, week, group), value in expected.items()
             if figure == "Reason for visit" and week == whole
         ]
+        # The waitlist: a row per week and office where a time was freed, then the range's totals.
+        refills = tables["Freed times per week and office: offered and refilled"]
+
+        def row_of(week, group, expected=expected):
+            return [expected[label, week, group] or "—" for label, _name in WAITLIST_FIGURES]
+
+        freed_weeks = [
+            (week, each)
+            for week in weeks
+            for each in offices
+            if expected["Waitlist: times freed", week.isoformat(), each.name] != "0"
+        ]
+        assert len(freed_weeks) > 1 and int(expected["Waitlist: times refilled", whole, "All offices shown"]) > 1
+        totals = [["All weeks", each.name, *row_of(whole, each.name)] for each in offices]
+        if len(offices) > 1:
+            totals.append(["All weeks", "All offices", *row_of(whole, "All offices shown")])
+        assert (
+            refills[1:]
+            == [[week_label(week), each.name, *row_of(week.isoformat(), each.name)] for week, each in freed_weeks]
+            + totals
+        )
 
 
 def test_the_query_count_does_not_grow_with_the_requests(front_desk_client):
