@@ -2,14 +2,19 @@
 Spanish, and once with JavaScript off; a real photo (1600 x 1200, with EXIF) uploaded; the page
 closed after step 2 and the same link opened later, landing on step 3 with the answers kept;
 then sent. axe finds no WCAG A/AA violation on any step (axe needs JavaScript, so not in the run
-without it). The pages' HTML is checked by tests/packets/test_pages_html.py."""
+without it). The pages' HTML is checked by tests/packets/test_pages_html.py. In the English run the
+front desk then opens what the patient sent and downloads it as FHIR, which fhir.resources parses
+back with every answer the browser typed."""
 
 import datetime
 import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from fhir.resources.R4B.bundle import Bundle
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -21,9 +26,12 @@ from packets import files, links
 from packets.models import Packet, PacketImage, Question
 from tests.appointments.conftest import make_request
 from tests.conftest import run_worker
+from tests.factories import PASSWORD, StaffFactory
+from tests.packets.staff_packets import assert_every_answer_in
 
 from .axe_check import accessibility_violations
 from .conftest import PHONE
+from .staff_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -209,3 +217,22 @@ def test_a_patient_fills_the_packet_on_a_phone_stops_comes_back_and_sends_it(new
     (receipt,) = [message for message in mail.outbox if message.subject.startswith(run.texts["subject"])]
     assert receipt.to == [request.email]
     assert "BMH88412207" not in receipt.body and "Quintanilla" not in receipt.body
+
+    if language == "en" and javascript:
+        the_front_desk_downloads_it_as_fhir(new_page, packet, answers)
+
+
+def the_front_desk_downloads_it_as_fhir(new_page, packet, answers):
+    user = StaffFactory(username="rosa.journey", groups=["Front desk"])
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    page = new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    sign_in(page, user.username, PASSWORD, device)
+    page.goto(f"/{settings.ADMIN_URL}appointments/appointmentrequest/{packet.appointment_request_id}/change/")
+    expect(page.locator(".call-packet")).to_contain_text("Complete")
+    page.get_by_role("link", name="Open the packet").click()
+    expect(page.get_by_text("BMH88412207")).to_be_visible()
+    expect(page.get_by_role("img", name="Insurance card, front")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download FHIR").click()
+    bundle = Bundle.model_validate_json(download_info.value.path().read_bytes())
+    assert_every_answer_in(bundle, answers=answers, image_keys=["card_front"])
