@@ -7,7 +7,6 @@ the e-mail is built, so it exists only in the message: the task's stored argumen
 queue's table) hold the offer's id, never a working link; a retry makes a new one.
 """
 
-import datetime
 import functools
 import logging
 
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
 from core.models import Clinic
@@ -23,6 +22,7 @@ from core.models import Clinic
 from . import waitlist
 from .formats import visit_date_and_time
 from .models import FreedTime, WaitlistOffer
+from .tasks import retry_moment
 from .visit_tokens import Unusable
 
 logger = logging.getLogger(__name__)
@@ -64,9 +64,7 @@ def send_offer(pk, attempt=1):
             "waitlist offer e-mail not sent",
             extra={"offer": pk, "attempt": attempt, "error_type": type(error).__name__},
         )
-        delays = settings.APPOINTMENT_MAIL_RETRY_DELAYS
-        if attempt <= len(delays):
-            run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+        if run_after := retry_moment(attempt):
             send_offer.using(run_after=run_after).enqueue(pk, attempt + 1)
             return "retry"
         return "failed"

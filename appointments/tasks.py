@@ -106,13 +106,20 @@ def retry_or_give_up(appointment_request, kind, sequence, attempt):
     rows = AppointmentRequest.objects.filter(pk=appointment_request.pk)
     if kind == Email.REMINDER:
         rows.update(reminder_sent_at=None)  # not sent after all: the retry claims it again
-    delays = settings.APPOINTMENT_MAIL_RETRY_DELAYS
-    if attempt <= len(delays):
-        run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+    if run_after := retry_moment(attempt):
         send_email.using(run_after=run_after).enqueue(appointment_request.pk, kind, sequence, attempt + 1)
         return "retry"
     rows.update(unsent_email=kind)
     return "failed"
+
+
+def retry_moment(attempt):
+    """When to try again after failed attempt number `attempt` (APPOINTMENT_MAIL_RETRY_DELAYS), or
+    None once every delay is spent: one rule for every e-mail the site sends."""
+    delays = settings.APPOINTMENT_MAIL_RETRY_DELAYS
+    if attempt <= len(delays):
+        return timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+    return None
 
 
 def record_sent(appointment_request, kind):

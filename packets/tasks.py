@@ -6,18 +6,17 @@ patient asked to be called back in. It carries no answer and nothing the patient
 no place for health information.
 """
 
-import datetime
 import functools
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
 from appointments.formats import visit_date_and_time
+from appointments.tasks import retry_moment
 from core.models import Clinic
 
 from .models import Packet
@@ -56,9 +55,7 @@ def send_receipt(packet_pk, attempt=1):
                 "error_type": type(error).__name__,
             },
         )
-        delays = settings.APPOINTMENT_MAIL_RETRY_DELAYS
-        if attempt <= len(delays):
-            run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+        if run_after := retry_moment(attempt):
             send_receipt.using(run_after=run_after).enqueue(packet_pk, attempt + 1)
             return "retry"
         return "failed"

@@ -13,9 +13,9 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from fhir.resources.R4B.bundle import Bundle
-from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
