@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from appointments.admin import AppointmentRequestAdmin
 from appointments.formats import clinic_datetime
+from appointments.front_desk import CallListFilter
 from appointments.models import AppointmentRequest
 from appointments.overdue import business_days_after
 from staff.audit import record
@@ -102,6 +103,13 @@ class RequestWithPacketAdmin(AppointmentRequestAdmin):
     def get_queryset(self, request):
         # The status alone, through the join: never the encrypted answers of every row.
         return super().get_queryset(request).annotate(packet_state=F("packet__status"))
+
+    def get_list_display(self, request):
+        # The call list is for calls and fills the office screen already: the packet shows on the
+        # request's page there (and packets begin only once a visit is booked).
+        if request.GET.get(CallListFilter.parameter_name) == "call":
+            return [name for name in super().get_list_display(request) if name != "packet_status"]
+        return super().get_list_display(request)
 
     def get_ordering(self, request):
         if request.GET.get(PacketNotCompleteFilter.parameter_name) == "due":

@@ -53,6 +53,15 @@ def test_the_request_list_shows_each_packets_status(front_desk_client, medical_c
     assert ">Packet</a>" in response.content.decode() or ">Packet</span>" in response.content.decode()
 
 
+def test_the_call_list_leaves_the_packet_to_the_requests_page(front_desk_client, medical_center):
+    make_packet(booked_request(medical_center), images=[])
+    everything = front_desk_client.get(REQUESTS).context["cl"].list_display
+    call_list = front_desk_client.get(f"{REQUESTS}?queue=call").context["cl"].list_display
+    assert "packet_status" in everything
+    assert "packet_status" not in call_list
+    assert set(call_list) == set(everything) - {"packet_status"}
+
+
 def test_the_request_list_reads_no_packet_answers(front_desk_client, medical_center, django_assert_max_num_queries):
     for _ in range(3):
         make_packet(booked_request(medical_center), images=[])
