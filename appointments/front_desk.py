@@ -38,7 +38,7 @@ from .models import (
     Status,
     Visit,
 )
-from .stale_pages import seen_token
+from .stale_pages import changed_since, seen_token, stale_message, tokens_by_request
 from .workflow import IllegalMove, move_to
 
 # The call list's order: overdue first, then patients who replied, then the oldest.
@@ -424,6 +424,8 @@ class FrontDeskAdmin:
             "call_phone": tel_link(obj),
             "call_visit": visit_text(obj),
             "call_flags": self.flags(obj),
+            # What the page showed, handed back by the panels that move the request (stale_pages.py).
+            "call_seen": seen_token(obj),
             "panels": panels,
             "open_panel": context.get("open_panel") or request.GET.get("do", ""),
             "hours_offices": offices,
@@ -545,7 +547,12 @@ class FrontDeskAdmin:
         return response
 
     def _moved(self, request, obj, status, fields, **move):
-        """Move through the workflow; False (and the refusal as a message) if it refuses."""
+        """Move through the workflow; False (and the refusal as a message) if it refuses, or if
+        the request changed after the page that asked was opened (stale_pages.py)."""
+        payload = tokens_by_request([request.POST.get("_seen", "")]).get(obj.pk)
+        if what := changed_since(payload, obj):
+            self.message_user(request, stale_message(obj, what), messages.ERROR)
+            return False
         try:
             move_to(obj, status, by=request.user, **move)
         except IllegalMove as refused:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from appointments import visit_tokens
 from appointments.models import AppointmentRequest
@@ -114,3 +115,42 @@ def test_a_tampered_token_is_no_error(front_desk_client, booked):
     page = page_fields(front_desk_client.get(f"{CHANGELIST}{booked.pk}/change/").content.decode())
     response = front_desk_client.post(f"{CHANGELIST}{booked.pk}/change/", {**page, "seen": "garbage"})
     assert response.status_code == 302
+
+
+def panel_seen(html):
+    """The token each of the request page's action panels sends back."""
+    return set(re.findall(r'<input type="hidden" name="_seen" value="([^"]*)"', html))
+
+
+def test_the_request_pages_panels_refuse_a_move_from_a_stale_page(
+    front_desk_client, booked, medical_center, django_capture_on_commit_callbacks
+):
+    page = front_desk_client.get(f"{CHANGELIST}{booked.pk}/change/").content.decode()
+    [seen] = panel_seen(page)  # schedule, cancel and close carry the same one
+    patient_cancels(booked, django_capture_on_commit_callbacks)
+    mails_before = len(queued_tasks())
+
+    move = {"schedule-date": "2026-12-03", "schedule-time": "11:00", "schedule-office": str(medical_center.pk)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = front_desk_client.post(f"{CHANGELIST}{booked.pk}/schedule/", {**move, "_seen": seen})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert f"{booked.display_reference} changed after this page was opened" in text
+    assert "the patient&#x27;s answer through their link" in text
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
+    assert len(queued_tasks()) == mails_before
+
+    response = front_desk_client.post(
+        f"{CHANGELIST}{booked.pk}/close/", {"close-closing_reason": "booked", "_seen": seen}
+    )
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
+
+    # The page as it is now: the same panel moves the request.
+    [fresh] = panel_seen(front_desk_client.get(f"{CHANGELIST}{booked.pk}/change/").content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = front_desk_client.post(f"{CHANGELIST}{booked.pk}/schedule/", {**move, "_seen": fresh})
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert (booked.status, timezone.localtime(booked.visit_at).hour) == ("scheduled", 11)
