@@ -39,7 +39,9 @@ def front_desk_page(new_page):
 
 
 def photos_shown(page):
-    """How many of the summary's photos the browser decoded and laid out."""
+    """How many of the summary's photos the browser decoded and laid out, once every one has
+    finished loading (visible is not yet decoded: on a busy machine that takes a moment)."""
+    page.wait_for_function("() => [...document.querySelectorAll('.packet-photos img')].every(i => i.complete)")
     return page.locator(".packet-photos img").evaluate_all(
         "images => images.filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0).length"
     )
