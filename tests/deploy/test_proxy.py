@@ -4,18 +4,26 @@ of deploy/env.example, all on loopback.
 
 What goes wrong behind a proxy, checked here: cookies without Secure, redirect loops, every
 patient sharing the proxy's address in the rate limit or the lockout, a client choosing its
-own address with X-Forwarded-For, query strings in the access log.
+own address with X-Forwarded-For, query strings in the access log, a body limit that refuses
+the packet's photos or lets a slow phone hold a gunicorn worker.
 """
 
+import contextlib
 import gzip
 import http.client
+import io
 import json
+import os
 import ssl
+import subprocess
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
+from PIL import Image
 
 from appointments.models import AppointmentRequest
 from tests.hardening.conftest import FORM_URL, RECEIVED_URL, valid_submission
@@ -28,6 +36,7 @@ from tests.live import (
     redis_url,
     trusting_only,
 )
+from tests.packets.test_pages_fixtures import STEP_ANSWERS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -38,10 +47,9 @@ LOCKOUT_AFTER = 3
 PATIENT_A, PATIENT_B = "127.0.0.3", "127.0.0.4"
 
 
-@pytest.fixture(scope="module")
-def deployment(live_database, tmp_path_factory):
-    """gunicorn (two workers, deploy/env.example's settings) behind Caddy, for the whole module."""
-    work = tmp_path_factory.mktemp("deploy")
+@contextlib.contextmanager
+def proxied_site(live_database, work, workers=2, gunicorn_args=(), **overrides):
+    """gunicorn (deploy/env.example's settings) behind Caddy on loopback; yields Caddy."""
     prefix = f"proxy_{uuid.uuid4().hex[:8]}"
     caddy = CaddyServer([], work)  # ports first: the site's origin goes into Django's settings
     settings = deployed_settings(
@@ -50,10 +58,13 @@ def deployment(live_database, tmp_path_factory):
         SITE_URL=caddy.base_url,
         REDIS_URL=redis_url(),
         CACHE_KEY_PREFIX=prefix,
-        APPOINTMENT_RATE_LIMIT=f"{RATE_LIMIT}/h",
-        AXES_FAILURE_LIMIT=LOCKOUT_AFTER,
+        # env.example's /var/lib/clinic-packets is the server's; the packets' photos go here.
+        PACKET_FILES_DIR=str(work / "packet-files"),
+        **overrides,
     )
-    gunicorn = GunicornServer(production_env(DATABASE_URL=live_database.url(), **settings), 2, log_dir=work)
+    gunicorn = GunicornServer(
+        production_env(DATABASE_URL=live_database.url(), **settings), workers, log_dir=work, extra_args=gunicorn_args
+    )
     gunicorn.start()
     caddy.env["UPSTREAMS"] = f"127.0.0.1:{gunicorn.port}"
     try:
@@ -63,6 +74,18 @@ def deployment(live_database, tmp_path_factory):
         caddy.stop()
         gunicorn.stop()
         delete_redis_keys(redis_url(), prefix)
+
+
+@pytest.fixture(scope="module")
+def deployment(live_database, tmp_path_factory):
+    """gunicorn (two workers, deploy/env.example's settings) behind Caddy, for the whole module."""
+    with proxied_site(
+        live_database,
+        tmp_path_factory.mktemp("deploy"),
+        APPOINTMENT_RATE_LIMIT=f"{RATE_LIMIT}/h",
+        AXES_FAILURE_LIMIT=LOCKOUT_AFTER,
+    ) as caddy:
+        yield caddy
 
 
 @pytest.fixture
@@ -199,21 +222,218 @@ def test_access_log_has_no_query_string_or_referer(deployment):
     assert {entry["status"] for entry in entries} >= {200, 301, 308}
 
 
-def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment):
-    # Under Django's own limit (2.5 MB), over the Caddyfile's (1 MB). Only the headers are sent:
-    # Caddy answers from the declared size and closes, and a client still writing the body would
-    # meet that close as a TLS error instead of reading the 413 (a race, not the behaviour).
+def declare_a_body(deployment, path, length):
+    """Only the headers of a POST whose body says it is `length` bytes: the answer comes from the
+    declared size, and a client still writing the body would meet the server's close as a TLS
+    error instead of reading the answer (a race, not the behaviour)."""
     connection = http.client.HTTPSConnection(
-        deployment.host, deployment.https_port, context=trusting_only(deployment.ca_file)
+        deployment.host, deployment.https_port, context=trusting_only(deployment.ca_file), timeout=30
     )
-    connection.putrequest("POST", FORM_URL)
-    connection.putheader("Content-Type", "application/x-www-form-urlencoded")
-    connection.putheader("Content-Length", "1500000")
-    connection.endheaders()
-    response = connection.getresponse()
-    connection.close()
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", "multipart/form-data; boundary=declared")
+        connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read().decode(errors="replace")
+    finally:
+        connection.close()
 
-    assert response.status == 413
+
+@pytest.mark.parametrize("path", [FORM_URL, "/admin/login/", "/es/appointments/prepare/any-token/"])
+def test_a_request_body_over_the_limit_is_refused_by_the_proxy(deployment, path):
+    # Under Django's own limit (2.5 MB), over the Caddyfile's (1 MB) everywhere but the packet's
+    # steps (its landing page, without a step number, is not one).
+    status, content_type, text = declare_a_body(deployment, path, 1_500_000)
+
+    assert (status, text) == (413, "Request too large.")
+    assert not content_type.startswith("text/html")
+
+
+# --- the packet's photos (packets/views.py: up to three of PACKET_UPLOAD_MAX_BYTES on step 2) ---
+
+
+def booked_packet_link(live_database, language):
+    """A visit booked in the live database and its packet link's path; returns (request id, path)."""
+    out = live_database.manage(
+        "shell",
+        "-c",
+        "import json; from locations.models import Location; from packets import links; "
+        "from tests.packets.staff_packets import booked_request; "
+        "office = Location.objects.taking_requests().order_by('display_order', 'name').first(); "
+        f"booked = booked_request(office, callback_language='{language}'); "
+        "print(json.dumps([booked.pk, links.link_for(booked)]))",
+    )
+    request_id, link = json.loads(out.strip().splitlines()[-1])
+    return request_id, urllib.parse.urlsplit(link).path
+
+
+def multipart(fields, files):
+    """A browser's multipart/form-data body: `files` maps a field to (file name, JPEG bytes)."""
+    boundary = f"----clinic{uuid.uuid4().hex}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (file_name, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{file_name}"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def post_body(browser, path, body, content_type):
+    request = urllib.request.Request(
+        browser.base_url + path,
+        data=body,
+        headers={"Content-Type": content_type, "Origin": browser.base_url},
+        method="POST",
+    )
+    try:
+        with browser.opener.open(request, timeout=browser.timeout) as response:
+            return response.status, response.headers.get("Location", ""), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get("Location", ""), error.read()
+
+
+def step_two_of(browser, packet_path):
+    """Step 1 saved through the proxy (steps are taken in order); step 2's path and CSRF token."""
+    first, second = f"{packet_path}1/", f"{packet_path}2/"
+    token = browser.csrf_token(first)
+    saved = browser.post(
+        first, {**STEP_ANSWERS[1], "move": "next", "csrfmiddlewaretoken": token}, headers={"Origin": browser.base_url}
+    )
+    assert (saved.status, saved.location) == (303, second)
+    return second, browser.csrf_token(second)
+
+
+def stored_photos(live_database, request_id):
+    rows = live_database.execute(
+        "SELECT image.key FROM packets_packetimage image JOIN packets_packet packet ON packet.id = image.packet_id "
+        "WHERE packet.appointment_request_id = %s",
+        [request_id],
+    )
+    return sorted(key for (key,) in rows)
+
+
+@pytest.fixture(scope="module")
+def phone_photo():
+    """A real JPEG of about 9 MB, as a phone's camera makes (noise, so it hardly compresses),
+    under PACKET_UPLOAD_MAX_BYTES (10 MiB) and nine times the 1 MB limit elsewhere."""
+    size = (2240, 1680)
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "JPEG", quality=95, subsampling=0)
+    return out.getvalue()
+
+
+def test_a_phone_photo_of_9_mb_is_received_on_the_packets_step_through_the_proxy(
+    deployment, live_database, phone_photo
+):
+    assert 8_000_000 < len(phone_photo) < 10 * 1024 * 1024
+    request_id, packet_path = booked_packet_link(live_database, "en")
+    browser = deployment.client()
+    step_two, token = step_two_of(browser, packet_path)
+    body, content_type = multipart(
+        {**STEP_ANSWERS[2], "move": "next", "csrfmiddlewaretoken": token}, {"card_front": ("IMG_2041.jpg", phone_photo)}
+    )
+
+    status, location, page = post_body(browser, step_two, body, content_type)
+
+    assert (status, location) == (303, f"{packet_path}3/"), page[:500]
+    assert stored_photos(live_database, request_id) == ["card_front"]
+
+
+def test_a_packet_step_declaring_a_body_far_too_large_gets_the_packets_own_page(deployment, live_database, tmp_path):
+    _request_id, packet_path = booked_packet_link(live_database, "es")
+    assert packet_path.startswith("/es/appointments/prepare/")
+    too_large = tmp_path / "three-raw-photos"
+    with too_large.open("wb") as out:
+        out.truncate(40_000_000)
+
+    # Over what step 2 takes (three 10 MiB photos and 512 KiB) and over Caddy's 32 MB cap: Caddy
+    # passes it on unbuffered and Django answers from the header, over HTTP/2 as a phone's
+    # browser speaks it (curl: the standard library has no HTTP/2), cutting the upload short.
+    result = subprocess.run(
+        [
+            "curl",
+            "--silent",
+            "--show-error",
+            "--http2",
+            "--cacert",
+            str(deployment.ca_file),
+            "--data-binary",
+            f"@{too_large}",
+            "--header",
+            "Content-Type: multipart/form-data; boundary=declared",
+            "--write-out",
+            "\n%{http_version} %{http_code} %{content_type}",
+            f"{deployment.base_url}{packet_path}2/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    page, _, status_line = result.stdout.rpartition("\n")
+
+    assert status_line.split(" ", 2) == ["2", "413", "text/html; charset=utf-8"], (result.stderr, status_line)
+    assert '<html lang="es"' in page
+    assert "No pudimos recibir este paso" in page and "10,0 MB" in page.replace("\xa0", " ")
+
+
+def send_slowly(site, path, body, content_type, cookie, seconds):
+    """POST `body` in pieces spread over `seconds`, as a phone on a weak signal does."""
+    connection = http.client.HTTPSConnection(
+        site.host, site.https_port, context=trusting_only(site.ca_file), timeout=30
+    )
+    try:
+        connection.putrequest("POST", path)
+        for name, value in {
+            "Content-Type": content_type,
+            "Content-Length": str(len(body)),
+            "Origin": site.base_url,
+            "Cookie": cookie,
+        }.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        pieces = 16
+        step = -(-len(body) // pieces)
+        for start in range(0, len(body), step):
+            connection.send(body[start : start + step])
+            time.sleep(seconds / pieces)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location", "")
+    finally:
+        connection.close()
+
+
+def test_a_slow_phone_upload_is_buffered_by_the_proxy_and_holds_no_worker(live_database, tmp_path):
+    # One sync worker that gunicorn kills after 2 s on a request (its timeout is 30 s; the
+    # command line overrides gunicorn.conf.py), and uploads taking 3.5 s.
+    with proxied_site(live_database, tmp_path, workers=1, gunicorn_args=["--timeout", "2"]) as site:
+        request_id, packet_path = booked_packet_link(live_database, "en")
+        browser = site.client()
+        step_two, token = step_two_of(browser, packet_path)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+        photo = io.BytesIO()
+        Image.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3)).save(photo, "JPEG", quality=90)
+        body, content_type = multipart(
+            {**STEP_ANSWERS[2], "move": "next", "csrfmiddlewaretoken": token},
+            {"photo_id": ("IMG_2042.jpg", photo.getvalue())},
+        )
+
+        started = time.monotonic()
+        packet = send_slowly(site, step_two, body, content_type, cookie, seconds=3.5)
+        assert time.monotonic() - started >= 3.5
+        # The same slowness elsewhere reaches gunicorn as it comes: its worker is killed mid-body.
+        form = send_slowly(site, FORM_URL, b"x" * 200_000, "application/x-www-form-urlencoded", cookie, seconds=3.5)
+
+    assert packet == (303, f"{packet_path}3/")
+    assert stored_photos(live_database, request_id) == ["photo_id"]
+    assert form[0] == 502
 
 
 def test_two_app_servers_share_the_patients_and_one_can_stop(live_database, start_gunicorn, start_caddy, shared_cache):
