@@ -39,3 +39,25 @@ def visit_on(day, hour, office, minute=0):
     from appointments.models import Visit
 
     return Visit.at_clinic_time(day, datetime.time(hour, minute), office)
+
+
+# The Monday after the tests' Tuesday: waitlisted patients' visits, later than any freed time.
+NEXT_MONDAY = datetime.date(2026, 12, 7)
+
+
+def waitlisted(office, number, day=NEXT_MONDAY, **fields):
+    """A patient on the waitlist (e-mail, this office, any time), their visit booked on `day` at
+    9:<number> so each is distinct and the order of their bookings is the order of `number`."""
+    from appointments.workflow import move_to
+
+    fields = {
+        "email": f"patient{number}@example.com",
+        "callback_language": "en",
+        "earlier_time": "this_office",
+        "first_name": f"Pat{number}",
+        "preferred_time": "any",
+        **fields,
+    }
+    request = make_request(office, status="contacted", **fields)
+    move_to(request, "scheduled", by=None, visit=visit_on(day, 9, office, minute=number))
+    return request

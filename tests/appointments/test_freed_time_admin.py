@@ -13,7 +13,7 @@ from appointments.models import FreedTime, WaitlistOffer
 from appointments.workflow import move_to
 from staff.models import AccessRecord
 
-from .conftest import NOW, THURSDAY, make_request, run_worker, visit_on
+from .conftest import NOW, THURSDAY, make_request, run_worker, visit_on, waitlisted
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +27,6 @@ def page(freed_time):
 
 def send(freed_time):
     return f"{LIST}{freed_time.pk}/send-offers/"
-
-
-def waitlisted(office, number, day=MONDAY, **fields):
-    fields = {
-        "email": f"patient{number}@example.com",
-        "callback_language": "en",
-        "earlier_time": "this_office",
-        "first_name": f"Pat{number}",
-        "preferred_time": "any",
-        **fields,
-    }
-    request = make_request(office, status="contacted", **fields)
-    move_to(request, "scheduled", by=None, visit=visit_on(day, 9, office, minute=number))
-    return request
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Staff offer a cancelled visit's time to the waitlist: the admin action shows the patients it
 could suit, then e-mails an offer to the next batch through the task queue (offer_mail.py)."""
 
-import datetime
 import re
 
 import pytest
@@ -12,32 +11,17 @@ from appointments.models import FreedTime, WaitlistOffer
 from appointments.workflow import move_to
 from tests.smtp import message_text
 
-from .conftest import THURSDAY, make_request, run_worker, visit_on
+from .conftest import THURSDAY, make_request, run_worker, visit_on, waitlisted
 from .test_visit_mail import FREE_TEXT
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/appointments/appointmentrequest/"
-MONDAY = datetime.date(2026, 12, 7)
 
 
 def action(client, requests, **extra):
     data = {"action": "offer_freed_time", "_selected_action": [str(request.pk) for request in requests], **extra}
     return client.post(CHANGELIST, data)
-
-
-def waitlisted(office, number, **fields):
-    fields = {
-        "email": f"patient{number}@example.com",
-        "callback_language": "en",
-        "earlier_time": "this_office",
-        "first_name": f"Pat{number}",
-        "preferred_time": "any",
-        **fields,
-    }
-    request = make_request(office, status="contacted", **fields)
-    move_to(request, "scheduled", by=None, visit=visit_on(MONDAY, 9, office, minute=number))
-    return request
 
 
 @pytest.fixture
